@@ -1,0 +1,77 @@
+"""A plan: the days each student spends in company, and what it counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class PlanStatus(StrEnum):
+    """Status of a solve, as written in ``summary.json``."""
+
+    OPTIMAL = "OPTIMAL"
+    FEASIBLE = "FEASIBLE"
+    INFEASIBLE = "INFEASIBLE"
+    UNKNOWN = "UNKNOWN"
+    INVALID = "INVALID"
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (PlanStatus.OPTIMAL, PlanStatus.FEASIBLE)
+
+
+class PeriodKind(StrEnum):
+    """Kinds of ``periods.csv``."""
+
+    BLOCK = "block"
+    PERIOD = "period"
+    DAYS = "days"
+    MISSIONS = "missions"
+
+
+@dataclass(frozen=True, order=True)
+class PlacedDay:
+    """One working day a student spends in company (a row of ``days.csv``)."""
+
+    student_id: str
+    date: dt.date
+    period_id: str = ""
+    host_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Period:
+    """A row of ``periods.csv``; ``weeks`` is in fifths of a week (units)."""
+
+    student_id: str
+    period_id: str
+    kind: PeriodKind
+    start: dt.date
+    end: dt.date
+    units: int
+    days_in_company: int
+    holiday_days: int
+    host_id: str | None = None
+
+    @property
+    def weeks(self) -> float:
+        return self.units / 5
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The days in company of every student, with their periods.
+
+    A plan says nothing of whether the rules hold: that is the validator's
+    verdict (:func:`planner.validate.validate_plan`).
+    """
+
+    days: tuple[PlacedDay, ...]
+    periods: tuple[Period, ...] = ()
+
+    def days_of(self, student_id: str) -> list[PlacedDay]:
+        return [d for d in self.days if d.student_id == student_id]
+
+    def dates_of(self, student_id: str) -> set[dt.date]:
+        return {d.date for d in self.days if d.student_id == student_id}

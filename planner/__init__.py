@@ -1,0 +1,2 @@
+"""stageplan's computations over the domain model: calendar building, the
+CP-SAT formulation, the independent validator, solve, CLI and exports."""
