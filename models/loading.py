@@ -212,7 +212,9 @@ def _message(item: Any) -> str:
     if kind == "value_error":
         return str(ctx.get("error", item["msg"]))
     if kind in ("enum", "literal_error"):
-        return f"valeur inconnue {item['input']!r} (attendu : {ctx.get('expected', '')})"
+        # pydantic joins the allowed values with an English "or".
+        expected = str(ctx.get("expected", "")).replace(" or ", " ou ")
+        return f"valeur inconnue {item['input']!r} (attendu : {expected})"
     if kind in ("greater_than_equal", "greater_than"):
         return f"valeur {item['input']!r} trop petite (minimum {ctx.get('ge', ctx.get('gt'))})"
     if kind in ("less_than_equal", "less_than"):

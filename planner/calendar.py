@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -127,8 +128,14 @@ def _official_data() -> dict[dt.date, dict[str, object]]:
 def _holidays_from_csv(path: Path, span: DateRange) -> HolidaySource:
     names: dict[dt.date, str] = {}
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.DictReader(handle))
+        data = path.read_bytes()
+        # Spreadsheets export UTF-8 (with BOM) or Windows-1252, "," or ";".
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        delimiter = ";" if ";" in text.partition("\n")[0] else ","
+        rows = list(csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter))
         for line, row in enumerate(rows, start=2):
             try:
                 holiday = DateRange(

@@ -1,0 +1,183 @@
+"""The CP-SAT model of a scenario: built rule family by rule family in an
+explicit order, solved, and read back in one place."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models import PlanStatus
+
+from .data import ModelData
+from .objective import ObjectiveTerms, add_objective
+from .rules_block import add_r4_block
+from .rules_duration import add_r1_r2_duration
+from .rules_holidays import add_r8_holiday_days, add_r9_summer_rest
+from .rules_hosts import add_r10_host_capacity
+from .rules_missions import add_r6_missions
+from .symmetry import add_symmetry_breaking
+from .switches import RuleSwitches
+from .variables import Variables
+
+#: Full-problem workers, in the order they are taken for 1, 2, 3... workers.
+SUBSOLVERS = (
+    "max_lp",
+    "default_lp",
+    "quick_restart",
+    "core",
+    "no_lp",
+    "reduced_costs",
+    "pseudo_costs",
+    "quick_restart_no_lp",
+)
+
+_STATUS = {
+    cp_model.OPTIMAL: PlanStatus.OPTIMAL,
+    cp_model.FEASIBLE: PlanStatus.FEASIBLE,
+    cp_model.INFEASIBLE: PlanStatus.INFEASIBLE,
+    cp_model.MODEL_INVALID: PlanStatus.INVALID,
+    cp_model.UNKNOWN: PlanStatus.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One line of progress during a solve."""
+
+    objective: float
+    bound: float
+    elapsed_s: float
+    solutions: int
+
+
+@dataclass(frozen=True)
+class ModelResult:
+    """What a solve of the model gives, independent of CP-SAT's types."""
+
+    status: PlanStatus
+    dates: dict[str, tuple[dt.date, ...]]
+    objective: float | None
+    bound: float | None
+    terms: dict[str, int]
+    wall_time_s: float
+    solutions: int
+    stats: dict[str, int] = field(default_factory=dict)
+
+
+class StagePlanModel:
+    """CP-SAT formulation of rules R1-R10 over a :class:`ModelData` grid.
+
+    Parameters
+    ----------
+    data
+        The grid (eligible weeks and mission days per group of students).
+    switch_rules
+        When true, every rule is conditional on an enforcement literal
+        (see :class:`RuleSwitches`) and no objective is set: used to find
+        which rules conflict in an infeasible scenario.
+    """
+
+    def __init__(self, data: ModelData, *, switch_rules: bool = False):
+        started = time.perf_counter()
+        self.data = data
+        self.model = cp_model.CpModel()
+        self.switches = RuleSwitches(self.model if switch_rules else None)
+        self.variables = Variables(self.model, data)
+        # R3 and R7 are in the grid itself (no variable where nothing may go).
+        add_r1_r2_duration(self.model, data, self.variables, self.switches)
+        self.block_starts = add_r4_block(self.model, data, self.variables, self.switches)
+        add_r6_missions(self.model, data, self.variables, self.switches)
+        add_r8_holiday_days(self.model, data, self.variables, self.switches)
+        add_r9_summer_rest(self.model, data, self.variables, self.switches)
+        add_r10_host_capacity(self.model, data, self.variables, self.switches)
+        if not switch_rules:
+            add_symmetry_breaking(self.model, data, self.variables)
+        self.terms: ObjectiveTerms | None = None
+        if not switch_rules:
+            self.terms = add_objective(self.model, data, self.variables)
+        self.build_time_s = time.perf_counter() - started
+
+    def solve(
+        self,
+        *,
+        time_limit_s: float,
+        seed: int,
+        workers: int,
+        on_progress: Callable[[Progress], None] | None = None,
+    ) -> ModelResult:
+        """Solve with a fixed seed and worker count (reproducible settings)."""
+        solver = cp_model.CpSolver()
+        solver.parameters.max_time_in_seconds = time_limit_s
+        solver.parameters.random_seed = seed
+        solver.parameters.num_workers = workers
+        # With few workers, the worker with the fullest LP (max_lp) is what
+        # proves optimality: the default one misses the capacity/sync rows.
+        solver.parameters.subsolvers.extend(SUBSOLVERS[: max(workers, 2)])
+        callback = _ProgressCallback(on_progress)
+        status = solver.solve(self.model, callback)
+        return self._result(solver, _STATUS[status], callback.solutions)
+
+    def _result(self, solver: cp_model.CpSolver, status: PlanStatus, solutions: int) -> ModelResult:
+        has_plan = status.has_plan
+        return ModelResult(
+            status=status,
+            dates=self._read_dates(solver) if has_plan else {},
+            objective=solver.objective_value if has_plan else None,
+            bound=solver.best_objective_bound if has_plan else None,
+            terms=self._read_terms(solver) if has_plan else {},
+            wall_time_s=solver.wall_time,
+            solutions=solutions,
+            stats=self.size(),
+        )
+
+    def _read_dates(self, solver: cp_model.CpSolver) -> dict[str, tuple[dt.date, ...]]:
+        """Every student's days in company: the one place solver values are read."""
+        dates: dict[str, tuple[dt.date, ...]] = {}
+        for group in self.data.groups:
+            chosen: list[dt.date] = []
+            for monday, var in self.variables.week[group.index].items():
+                if solver.boolean_value(var):
+                    chosen.extend(self.data.week_info[monday].working_days)
+            chosen.extend(
+                d for d, var in self.variables.mission_day[group.index].items()
+                if solver.boolean_value(var)
+            )
+            for student in group.students:
+                dates[student] = tuple(sorted(chosen))
+        return dates
+
+    def _read_terms(self, solver: cp_model.CpSolver) -> dict[str, int]:
+        if self.terms is None:
+            return {}
+        return {name: int(solver.value(expr)) for name, expr in self.terms.as_dict().items()}
+
+    def size(self) -> dict[str, int]:
+        proto = self.model.proto
+        return {
+            "variables": len(proto.variables),
+            "constraints": len(proto.constraints),
+            "groups": len(self.data.groups),
+        }
+
+
+class _ProgressCallback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, on_progress: Callable[[Progress], None] | None):
+        super().__init__()
+        self._on_progress = on_progress
+        self.solutions = 0
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        if self._on_progress is not None:
+            self._on_progress(
+                Progress(
+                    objective=self.objective_value,
+                    bound=self.best_objective_bound,
+                    elapsed_s=self.wall_time,
+                    solutions=self.solutions,
+                )
+            )

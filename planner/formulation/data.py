@@ -1,0 +1,256 @@
+"""The planning grid the CP-SAT model is built on, computed once from the
+scenario and its calendar.
+
+Two reductions keep the model small without losing any optimal plan:
+
+* **Weeks, not days.** A student's decisions are the full weeks he spends
+  in company plus, inside mission windows, single mission days (R6). The
+  solver never places other single days: they would only add surplus and
+  fragmentation. R7 (blocked dates), the student's availability and R10
+  (closures, eligibility) remove ineligible weeks and days up front, so
+  they need no constraint.
+* **Interchangeable students share variables.** Students with the same
+  requirement, availability, closures and missions, whose host cannot be
+  over capacity, are one *group*. Copying one member's calendar onto
+  another never raises the cost (per-student terms are equal and the set of
+  calendars in each week can only shrink, so class synchronisation cannot
+  get worse), hence some optimal plan gives them the same calendar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from models import (
+    Calendar,
+    CalendarDay,
+    DateRange,
+    DayKind,
+    Host,
+    Requirement,
+    Scenario,
+    Student,
+    requirement_of,
+)
+
+ONE_WEEK = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class WeekInfo:
+    """What the objective and rules need to know of one whole week."""
+
+    monday: dt.date
+    working_days: tuple[dt.date, ...]
+    holiday_days: int
+    teaching: bool
+    open: bool
+    preferred_weight: int
+
+
+@dataclass(frozen=True)
+class Group:
+    """Interchangeable students sharing one set of variables.
+
+    Attributes
+    ----------
+    students
+        Ids of the members, in scenario order.
+    requirement
+        What each member owes (identical by construction).
+    weeks
+        Mondays of the whole weeks the members may spend in company.
+    mission_days
+        Dates the members may spend as mission days, by mission id.
+    host
+        The host, when its capacity can bind (else None: capacity is slack).
+    ineligible_host
+        Id of a host that does not sell goods or services (R10), if any.
+    first_concerned
+        First Monday at which the members belong to the class (sync).
+    """
+
+    index: int
+    students: tuple[str, ...]
+    requirement: Requirement
+    weeks: tuple[dt.date, ...]
+    mission_days: dict[str, tuple[dt.date, ...]]
+    host: str | None
+    ineligible_host: str | None
+    first_concerned: dt.date
+
+    @property
+    def size(self) -> int:
+        return len(self.students)
+
+    @property
+    def all_mission_days(self) -> tuple[dt.date, ...]:
+        return tuple(sorted({d for days in self.mission_days.values() for d in days}))
+
+
+class ModelData:
+    """Scenario and calendar reduced to the grid of the CP-SAT model."""
+
+    def __init__(self, scenario: Scenario, calendar: Calendar, *, collapse: bool = True):
+        self.scenario = scenario
+        self.calendar = calendar
+        self.profile = scenario.rules
+        self.week_info = _week_infos(scenario, calendar)
+        self.coupled_hosts = _coupled_hosts(scenario)
+        self.groups = self._build_groups(collapse)
+
+    @cached_property
+    def mondays(self) -> tuple[dt.date, ...]:
+        return tuple(self.week_info)
+
+    @cached_property
+    def max_preferred_weight(self) -> int:
+        return max((w.weight for w in self.scenario.progression.preferred), default=0)
+
+    def group_of(self, student_id: str) -> Group:
+        return next(g for g in self.groups if student_id in g.students)
+
+    def _build_groups(self, collapse: bool) -> tuple[Group, ...]:
+        members: dict[tuple[object, ...], list[Student]] = defaultdict(list)
+        for student in self.scenario.students:
+            members[self._group_key(student, collapse)].append(student)
+        return tuple(
+            self._group(index, students) for index, students in enumerate(members.values())
+        )
+
+    @cached_property
+    def interchangeable(self) -> tuple[tuple[int, ...], ...]:
+        """Groups of students that share a crowded host and are otherwise
+        identical: swapping their calendars changes nothing (symmetry)."""
+        classes: dict[tuple[object, ...], list[int]] = defaultdict(list)
+        for group in self.groups:
+            if group.host is not None and group.size == 1:
+                student = next(s for s in self.scenario.students if s.id == group.students[0])
+                classes[(group.host, *self._twin_key(student))].append(group.index)
+        return tuple(tuple(members) for members in classes.values() if len(members) > 1)
+
+    def _group_key(self, student: Student, collapse: bool) -> tuple[object, ...]:
+        host = self.scenario.host(student.host)
+        if not collapse or (host is not None and host.id in self.coupled_hosts):
+            return ("alone", student.id)
+        return self._twin_key(student)
+
+    def _twin_key(self, student: Student) -> tuple[object, ...]:
+        """What makes two students interchangeable, their host's capacity aside."""
+        host = self.scenario.host(student.host)
+        requirement = requirement_of(student, self.profile)
+        missions = tuple(m.id for m in self.scenario.progression.missions if m.concerns(student.id))
+        return (
+            requirement,
+            student.earliest_start,
+            student.unavailable,
+            host.closures if host else (),
+            host.sells_goods_or_services if host else True,
+            missions if requirement.missions else (),
+        )
+
+    def _group(self, index: int, students: list[Student]) -> Group:
+        student = students[0]
+        host = self.scenario.host(student.host)
+        requirement = requirement_of(student, self.profile)
+        ineligible = host.id if host is not None and not host.sells_goods_or_services else None
+        open_day = _DayTest(self.calendar, student, host)
+        weeks: tuple[dt.date, ...] = ()
+        missions: dict[str, tuple[dt.date, ...]] = {}
+        if ineligible is None and requirement.required_weeks > 0:
+            weeks = tuple(
+                monday
+                for monday, info in self.week_info.items()
+                if info.open and all(open_day(d) for d in info.working_days)
+            )
+        if ineligible is None and requirement.missions:
+            missions = self._mission_days(student, open_day)
+        start = student.earliest_start or self.calendar.first_date
+        return Group(
+            index=index,
+            students=tuple(s.id for s in students),
+            requirement=requirement,
+            weeks=weeks,
+            mission_days=missions,
+            host=host.id if host is not None and host.id in self.coupled_hosts else None,
+            ineligible_host=ineligible,
+            first_concerned=start - dt.timedelta(days=start.weekday()),
+        )
+
+    def _mission_days(self, student: Student, open_day: _DayTest) -> dict[str, tuple[dt.date, ...]]:
+        days = {}
+        for mission in self.scenario.progression.missions:
+            if not mission.concerns(student.id):
+                continue
+            allowed = {w.index for w in mission.weekdays}
+            days[mission.id] = tuple(
+                d
+                for d in mission.range.dates()
+                if d in self.calendar and d.weekday() in allowed and open_day(d)
+            )
+        return days
+
+
+class _DayTest:
+    """Whether a student may be in company on a date (R7, R10, availability)."""
+
+    def __init__(self, calendar: Calendar, student: Student, host: Host | None):
+        self._calendar = calendar
+        self._earliest = student.earliest_start
+        self._closed: tuple[DateRange, ...] = student.unavailable + (host.closures if host else ())
+
+    def __call__(self, date: dt.date) -> bool:
+        day = self._calendar.day(date)
+        if not day.open_to_internship:
+            return False
+        if self._earliest is not None and date < self._earliest:
+            return False
+        return not any(date in r for r in self._closed)
+
+
+def _week_infos(scenario: Scenario, calendar: Calendar) -> dict[dt.date, WeekInfo]:
+    infos = {}
+    for monday, days in calendar.weeks.items():
+        if not calendar.is_whole_week(monday):
+            continue
+        infos[monday] = WeekInfo(
+            monday=monday,
+            working_days=tuple(d.date for d in days),
+            holiday_days=sum(d.school_holidays for d in days),
+            teaching=any(d.kind is DayKind.TEACHING for d in days),
+            open=all(d.open_to_internship for d in days),
+            preferred_weight=_preferred_weight(scenario, days),
+        )
+    return infos
+
+
+def _preferred_weight(scenario: Scenario, days: tuple[CalendarDay, ...]) -> int:
+    """Weight of the best preferred window holding every working day of the week (R7)."""
+    return max(
+        (
+            w.weight
+            for w in scenario.progression.preferred
+            if all(d.date in w for d in days)
+        ),
+        default=0,
+    )
+
+
+def _places_days(requirement: Requirement) -> bool:
+    return requirement.required_weeks > 0 or requirement.missions
+
+
+def _coupled_hosts(scenario: Scenario) -> frozenset[str]:
+    """Hosts whose interns may outnumber their capacity (R10 can bind)."""
+    interns = Counter(
+        s.host
+        for s in scenario.students
+        if s.host is not None
+        and _places_days(requirement_of(s, scenario.rules))
+    )
+    return frozenset(
+        host.id for host in scenario.hosts if interns.get(host.id, 0) > host.capacity
+    )

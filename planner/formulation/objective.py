@@ -1,0 +1,148 @@
+"""The objective: soft goals of the progression, weighted by the scenario.
+
+Every term is minimised and kept as an unweighted expression, so that a
+plan's cost can be broken down term by term (KPIs, explanations).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr, LinearExprT
+
+from .data import Group, ModelData
+from .rules_duration import placed_units
+from .rules_holidays import holiday_days
+from .variables import Variables
+
+ONE_WEEK = dt.timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class ObjectiveTerms:
+    """Unweighted terms of the objective, summed over students.
+
+    Attributes
+    ----------
+    preferred
+        Full weeks outside the best preferred window, weighted by how far
+        their window's weight falls below the best one (R7, soft).
+    sync
+        Teaching weeks in which the class is split between school and
+        companies.
+    fragmentation
+        Periods of full weeks (runs of consecutive full weeks).
+    holiday_days
+        Days in company on school-holiday dates.
+    surplus_days
+        Days placed beyond each student's requirement.
+    """
+
+    preferred: LinearExprT
+    sync: LinearExprT
+    fragmentation: LinearExprT
+    holiday_days: LinearExprT
+    surplus_days: LinearExprT
+
+    def as_dict(self) -> dict[str, LinearExprT]:
+        return dict(self.__dict__)
+
+
+def add_objective(model: CpModel, data: ModelData, variables: Variables) -> ObjectiveTerms:
+    """Build the terms, set their weighted sum as the objective, return them."""
+    placed = [g for g in data.groups if variables.week[g.index] or variables.mission_day[g.index]]
+    terms = ObjectiveTerms(
+        preferred=_sum_over(placed, lambda g: _preferred_misses(g, data, variables)),
+        sync=_split_weeks(model, data, variables),
+        fragmentation=_sum_over(placed, lambda g: _periods(model, g, variables)),
+        holiday_days=_sum_over(placed, lambda g: holiday_days(g, data, variables)),
+        surplus_days=_sum_over(
+            placed, lambda g: placed_units(g, variables) - g.requirement.required_units
+        ),
+    )
+    weights = data.scenario.weights
+    model.minimize(
+        weights.preferred * terms.preferred
+        + weights.sync * terms.sync
+        + weights.fragmentation * terms.fragmentation
+        + weights.holiday_days * terms.holiday_days
+        + weights.surplus_days * terms.surplus_days
+    )
+    return terms
+
+
+def _sum_over(groups: list[Group], term: object) -> LinearExprT:
+    """Sum of a per-member term over groups, each counted once per member."""
+    assert callable(term)
+    return LinearExpr.sum([g.size * term(g) for g in groups])
+
+
+def _preferred_misses(group: Group, data: ModelData, variables: Variables) -> LinearExprT:
+    best = data.max_preferred_weight
+    weeks = variables.week[group.index]
+    costs = {m: best - data.week_info[m].preferred_weight for m in weeks}
+    return LinearExpr.weighted_sum([weeks[m] for m in costs], list(costs.values()))
+
+
+def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExprT:
+    """Number of runs of full weeks: a week starts a run unless the week
+    before is also in company."""
+    weeks = variables.week[group.index]
+    starts: list[IntVar] = []
+    for monday, var in weeks.items():
+        previous = weeks.get(monday - ONE_WEEK)
+        if previous is None:
+            starts.append(var)
+            continue
+        start = model.new_bool_var(f"start_g{group.index}_{monday}")
+        model.add(start >= var - previous)
+        starts.append(start)
+    return LinearExpr.sum(starts)
+
+
+def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> LinearExprT:
+    """Teaching weeks in which some students of the class are in company
+    and others at school."""
+    splits: list[IntVar] = []
+    for monday, info in data.week_info.items():
+        if not info.teaching:
+            continue
+        concerned = [
+            g for g in data.groups if g.requirement.needs_block and g.first_concerned <= monday
+        ]
+        out = {g.index: variables.week[g.index][monday] for g in concerned
+               if monday in variables.week[g.index]}
+        if not out or len(concerned) == 1:
+            continue  # nobody can be out, or one group moves as one
+        split = model.new_bool_var(f"split_{monday}")
+        full_hosts = _hosts_that_cannot_all_go(data, concerned)
+        if len(out) < len(concerned) or full_hosts:
+            # Somebody must stay at school: anyone out splits the class.
+            for literal in out.values():
+                model.add_implication(literal, split)
+            # Redundant, for the LP bound: a host's interns out that week are
+            # at most its capacity, and each needs the split.
+            for host, capacity in full_hosts.items():
+                interns = [out[g.index] for g in concerned if g.host == host and g.index in out]
+                model.add(capacity * split >= sum(interns))
+        else:
+            every = model.new_bool_var(f"all_out_{monday}")
+            anyone = model.new_bool_var(f"any_out_{monday}")
+            for literal in out.values():
+                model.add_implication(every, literal)
+                model.add_implication(literal, anyone)
+            model.add(split >= anyone - every)
+        splits.append(split)
+    return LinearExpr.sum(splits)
+
+
+def _hosts_that_cannot_all_go(data: ModelData, concerned: list[Group]) -> dict[str, int]:
+    """Hosts (with their capacity) holding more of the concerned students
+    than places: the whole class can never be out together."""
+    capacity = {h.id: h.capacity for h in data.scenario.hosts}
+    interns: dict[str, int] = {}
+    for group in concerned:
+        if group.host is not None:
+            interns[group.host] = interns.get(group.host, 0) + group.size
+    return {h: capacity[h] for h, n in interns.items() if n > capacity[h]}

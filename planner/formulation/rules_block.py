@@ -1,0 +1,43 @@
+"""R4 block of consecutive full weeks (and R5, which needs no constraint:
+the model places full weeks and mission days only, both allowed by R5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ortools.sat.python.cp_model import CpModel, IntVar
+
+from .data import ModelData
+from .switches import RuleSwitches
+from .variables import Variables
+
+ONE_WEEK = dt.timedelta(days=7)
+
+
+def add_r4_block(
+    model: CpModel, data: ModelData, variables: Variables, switches: RuleSwitches
+) -> dict[int, dict[dt.date, IntVar]]:
+    """R4: at least one run of ``block_min_weeks`` consecutive full weeks.
+
+    One boolean per possible first week of the block; it forces the whole
+    run. Returns the block-start literals by group (for search hints).
+    """
+    length = data.profile.block_min_weeks
+    starts_by_group: dict[int, dict[dt.date, IntVar]] = {}
+    for group in data.groups:
+        if not group.requirement.needs_block:
+            continue
+        weeks = variables.week[group.index]
+        starts: dict[dt.date, IntVar] = {}
+        for monday in group.weeks:
+            run = [monday + i * ONE_WEEK for i in range(length)]
+            if not all(m in weeks for m in run):
+                continue
+            start = model.new_bool_var(f"block_g{group.index}_{monday}")
+            for m in run:
+                model.add_implication(start, weeks[m])
+            starts[monday] = start
+        starts_by_group[group.index] = starts
+        constraint = model.add_bool_or(list(starts.values()))
+        switches.enforce(constraint, "R4", f"g{group.index}")
+    return starts_by_group
