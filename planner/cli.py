@@ -1,0 +1,153 @@
+"""The ``stageplan`` command: solve, check, schema. Messages in French."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from models import PlanStatus, Scenario, ScenarioError, load_scenario
+
+from .calendar import CalendarError, build_calendar
+from .formulation import Progress
+from .plan_io import PlanFileError, PlanWriteError, read_plan, write_plan
+from .solve import SolveResult, SolveSettings, solve
+from .validate import format_verdict, validate_plan
+
+EXIT_OK = 0
+EXIT_CHECK_FAILED = 1
+EXIT_INVALID_SCENARIO = 2
+EXIT_INFEASIBLE = 3
+EXIT_NO_PLAN_IN_TIME = 4
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``stageplan`` and ``python -m planner``."""
+    args = _parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except KeyboardInterrupt:
+        print("Interrompu.", file=sys.stderr)
+        code = 130
+    return code
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="stageplan", description="Planification des stages du BTS NRC (CP-SAT)."
+    )
+    commands = parser.add_subparsers(required=True, metavar="COMMANDE")
+    solve_cmd = commands.add_parser("solve", help="calcule le plan d'un scénario")
+    solve_cmd.add_argument("scenario", type=Path, help="fichier de scénario YAML")
+    solve_cmd.add_argument("--out", type=Path, required=True, help="dossier du plan")
+    solve_cmd.add_argument("--time-limit", type=float, help="secondes de calcul au plus")
+    solve_cmd.add_argument("--seed", type=int, help="graine du solveur")
+    solve_cmd.add_argument("--workers", type=int, help="nombre de fils du solveur")
+    solve_cmd.add_argument("--quiet", action="store_true", help="sans progression ni résumé")
+    solve_cmd.set_defaults(run=_solve)
+    check_cmd = commands.add_parser("check", help="revérifie un plan (même modifié à la main)")
+    check_cmd.add_argument("plan_dir", type=Path)
+    check_cmd.set_defaults(run=_check)
+    schema_cmd = commands.add_parser("schema", help="affiche le schéma JSON des scénarios")
+    schema_cmd.set_defaults(run=_schema)
+    return parser
+
+
+def _solve(args: argparse.Namespace) -> int:
+    scenario = _load(args.scenario)
+    if scenario is None:
+        return EXIT_INVALID_SCENARIO
+    settings = SolveSettings.of(scenario, args.time_limit, args.seed, args.workers)
+    try:
+        result = solve(scenario, settings, None if args.quiet else _print_progress)
+    except CalendarError as error:
+        print(f"{args.scenario.name}: training : {error}", file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    return _report(args, scenario, result)
+
+
+def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -> int:
+    if result.status is PlanStatus.INFEASIBLE:
+        print("Aucun plan ne respecte les règles :", file=sys.stderr)
+        for conflict in result.conflicts:
+            print(f"  - {conflict.message}", file=sys.stderr)
+        return EXIT_INFEASIBLE
+    if result.plan is None or result.verdict is None:
+        print(
+            f"Aucun plan trouvé en {settings_text(result)} (statut {result.status.value}).",
+            file=sys.stderr,
+        )
+        return EXIT_NO_PLAN_IN_TIME
+    if not result.verdict.ok:
+        print("Le plan du solveur enfreint des règles (erreur interne) :", file=sys.stderr)
+        print(format_verdict(result.verdict, scenario), file=sys.stderr)
+        return EXIT_NO_PLAN_IN_TIME
+    try:
+        write_plan(
+            args.out, scenario, result.calendar, result.plan, result.verdict,
+            result.solve_info(str(args.scenario)),
+        )
+    except PlanWriteError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    if not args.quiet:
+        print(format_verdict(result.verdict, scenario))
+        print(_footer(result, args.out))
+    return EXIT_OK
+
+
+def settings_text(result: SolveResult) -> str:
+    s = result.settings
+    return f"{s.time_limit_s:g} s (graine {s.seed}, {s.workers} fils)"
+
+
+def _footer(result: SolveResult, out: Path) -> str:
+    gap = result.solve_info()["gap"]
+    return (
+        f"Statut {result.status.value}, objectif {result.objective:g}, borne {result.best_bound:g}"
+        f" (écart {100 * (gap or 0):.2f} %), modèle {result.build_time_s:.2f} s + "
+        f"résolution {result.solve_time_s:.2f} s, graine {result.settings.seed}, "
+        f"{result.settings.workers} fils.\nPlan écrit dans {out}/"
+    )
+
+
+def _print_progress(progress: Progress) -> None:
+    print(
+        f"  … meilleur objectif {progress.objective:g}, borne {progress.bound:g}, "
+        f"{progress.elapsed_s:.1f} s, {progress.solutions} solution(s)",
+        file=sys.stderr,
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    try:
+        scenario, plan = read_plan(args.plan_dir)
+        calendar = build_calendar(scenario)
+    except (PlanFileError, ScenarioError, CalendarError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    verdict = validate_plan(scenario, calendar, plan)
+    print(format_verdict(verdict, scenario))
+    return EXIT_OK if verdict.ok else EXIT_CHECK_FAILED
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _load(path: Path) -> Scenario | None:
+    try:
+        return load_scenario(path)
+    except ScenarioError as error:
+        print(f"Scénario invalide ({len(error.faults)} erreur(s)) :", file=sys.stderr)
+        for fault in error.faults:
+            print(f"  - {fault}", file=sys.stderr)
+        return None
+
+
+def run() -> None:
+    """Console-script entry: exit with :func:`main`'s status."""
+    sys.exit(main())

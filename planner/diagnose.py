@@ -1,0 +1,148 @@
+"""Why no plan exists: the students who cannot be placed and the rules
+that stop them.
+
+First each student alone (a student that cannot be placed on his own is
+the clearest cause), then the students of each over-subscribed host
+together (R10 capacity), then the whole class. Each time the rules are
+made conditional on assumption literals; CP-SAT's infeasible core is then
+shrunk to a minimal set by deletion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from models import RULE_TITLES, Calendar, Scenario, Student, requirement_of
+
+from .formulation import ModelData, StagePlanModel
+
+#: Seconds allowed to each small feasibility check.
+_CHECK_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A set of students and rules that cannot hold together."""
+
+    students: tuple[str, ...]
+    rules: tuple[str, ...]
+    message: str
+
+
+def diagnose(scenario: Scenario, calendar: Calendar) -> tuple[Conflict, ...]:
+    """Name the students and rules that make ``scenario`` infeasible."""
+    conflicts = [c for s in scenario.students if (c := _alone(scenario, calendar, s))]
+    if conflicts:
+        return tuple(conflicts)
+    conflicts = [c for h in _crowded_hosts(scenario) if (c := _host(scenario, calendar, h))]
+    if conflicts:
+        return tuple(conflicts)
+    whole = _conflict(scenario, calendar, scenario.students, "la classe entière")
+    return (whole,) if whole else ()
+
+
+def _alone(scenario: Scenario, calendar: Calendar, student: Student) -> Conflict | None:
+    host = scenario.host(student.host)
+    requirement = requirement_of(student, scenario.rules)
+    if host is not None and not host.sells_goods_or_services and not requirement.exempt:
+        return Conflict(
+            (student.id,),
+            ("R10",),
+            f"{_who(student)} : R10 l'entreprise {host.name} ({host.id}) n'a pas pour activité "
+            "principale la commercialisation de biens et de services ; aucun stage n'y est "
+            "possible",
+        )
+    return _conflict(scenario, calendar, (student,), _who(student))
+
+
+def _host(scenario: Scenario, calendar: Calendar, host_id: str) -> Conflict | None:
+    students = tuple(s for s in scenario.students if s.host == host_id)
+    host = scenario.host(host_id)
+    assert host is not None
+    return _conflict(scenario, calendar, students, f"les élèves de {host.name} ({host.id})")
+
+
+def _crowded_hosts(scenario: Scenario) -> list[str]:
+    counts = {h.id: 0 for h in scenario.hosts}
+    for student in scenario.students:
+        if student.host is not None:
+            counts[student.host] += 1
+    return [h.id for h in scenario.hosts if counts[h.id] > h.capacity]
+
+
+def _conflict(
+    scenario: Scenario, calendar: Calendar, students: tuple[Student, ...], who: str
+) -> Conflict | None:
+    sub = scenario.model_copy(update={"students": students})
+    data = ModelData(sub, calendar, collapse=False)
+    model = StagePlanModel(data, switch_rules=True)
+    literals = model.switches.literals
+    core = _minimal_core(model, list(literals.values()))
+    if core is None:
+        return None
+    names = {lit.index: key for key, lit in literals.items()}
+    keys = sorted({names[lit.index] for lit in core}, key=lambda k: (int(k[0][1:]), k[1]))
+    rules = tuple(dict.fromkeys(rule for rule, _ in keys))
+    involved = _students_of(keys, data) or tuple(s.id for s in students)
+    return Conflict(involved, rules, _message(who, rules, data, involved))
+
+
+def _minimal_core(model: StagePlanModel, assumptions: list[cp_model.IntVar]) -> list[cp_model.IntVar] | None:
+    """A minimal infeasible subset of ``assumptions``, or None if feasible."""
+    core = _core(model, assumptions)
+    if core is None:
+        return None
+    for literal in list(core):
+        trial = [lit for lit in core if lit.index != literal.index]
+        if _core(model, trial) is not None:
+            core = trial
+    return core
+
+
+def _core(model: StagePlanModel, assumptions: list[cp_model.IntVar]) -> list[cp_model.IntVar] | None:
+    model.model.clear_assumptions()
+    model.model.add_assumptions(assumptions)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = _CHECK_SECONDS
+    status = solver.solve(model.model)
+    if status != cp_model.INFEASIBLE:
+        return None
+    by_index = {lit.index: lit for lit in assumptions}
+    return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+
+
+def _students_of(keys: list[tuple[str, str]], data: ModelData) -> tuple[str, ...]:
+    found: list[str] = []
+    for _, owner in keys:
+        if owner.startswith("g"):
+            found.extend(data.groups[int(owner[1:])].students)
+    return tuple(dict.fromkeys(found))
+
+
+def _message(who: str, rules: tuple[str, ...], data: ModelData, students: tuple[str, ...]) -> str:
+    listed = " + ".join(f"{r} ({RULE_TITLES[r]})" for r in rules)
+    verdict = "impossibles ensemble" if len(rules) > 1 else "impossible à respecter"
+    text = f"{who} : {listed} {verdict}"
+    details = [_grid_detail(data, s) for s in students]
+    return text + "".join(f"\n    - {d}" for d in details if d)
+
+
+def _grid_detail(data: ModelData, student_id: str) -> str:
+    student = next(s for s in data.scenario.students if s.id == student_id)
+    group = data.group_of(student_id)
+    parts = [f"{len(group.weeks)} semaines complètes possibles (R7 dates bloquées"]
+    if student.earliest_start:
+        parts.append(f", arrivée le {student.earliest_start.isoformat()}")
+    if student.unavailable:
+        parts.append(", indisponibilités")
+    if student.host and data.scenario.host(student.host) and data.scenario.host(student.host).closures:  # type: ignore[union-attr]
+        parts.append(", fermetures de l'entreprise R10")
+    parts.append(")")
+    return f"{_who(student)} : " + "".join(parts)
+
+
+def _who(student: Student) -> str:
+    return f"{student.name} ({student.id})"

@@ -1,0 +1,134 @@
+"""solve(): scenario in, validated plan out. It only assembles: calendar,
+grid, CP-SAT model, plan, independent validation, diagnosis."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from models import Calendar, Plan, PlanStatus, Scenario
+
+from .calendar import build_calendar
+from .counting import build_plan
+from .diagnose import Conflict, diagnose
+from .formulation import ModelData, Progress, StagePlanModel
+from .kpis import plan_kpis
+from .validate import Verdict, validate_plan
+
+
+@dataclass(frozen=True)
+class SolveSettings:
+    """Solver settings in force (the scenario's, possibly overridden)."""
+
+    time_limit_s: float
+    seed: int
+    workers: int
+
+    @classmethod
+    def of(
+        cls,
+        scenario: Scenario,
+        time_limit_s: float | None = None,
+        seed: int | None = None,
+        workers: int | None = None,
+    ) -> SolveSettings:
+        solver = scenario.solver
+        return cls(
+            time_limit_s=solver.time_limit_s if time_limit_s is None else time_limit_s,
+            seed=solver.seed if seed is None else seed,
+            workers=solver.workers if workers is None else workers,
+        )
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """Outcome of :func:`solve`; ``plan`` and ``verdict`` only with a plan."""
+
+    status: PlanStatus
+    calendar: Calendar
+    settings: SolveSettings
+    plan: Plan | None = None
+    verdict: Verdict | None = None
+    objective: float | None = None
+    best_bound: float | None = None
+    terms: dict[str, int] = field(default_factory=dict)
+    kpis: dict[str, Any] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
+    build_time_s: float = 0.0
+    solve_time_s: float = 0.0
+    model_size: dict[str, int] = field(default_factory=dict)
+
+    def solve_info(self, scenario_file: str = "") -> dict[str, Any]:
+        """The solver's part of ``summary.json``."""
+        return {
+            "status": self.status.value,
+            "objective": self.objective,
+            "best_bound": self.best_bound,
+            "gap": _gap(self.objective, self.best_bound),
+            "wall_time_s": round(self.build_time_s + self.solve_time_s, 3),
+            "build_time_s": round(self.build_time_s, 3),
+            "solve_time_s": round(self.solve_time_s, 3),
+            "seed": self.settings.seed,
+            "workers": self.settings.workers,
+            "time_limit_s": self.settings.time_limit_s,
+            "objective_terms": self.terms,
+            "model": self.model_size,
+            "kpis": self.kpis,
+            "scenario_file": scenario_file,
+        }
+
+
+def solve(
+    scenario: Scenario,
+    settings: SolveSettings | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+) -> SolveResult:
+    """Place every student's periods and check the plan independently.
+
+    A plan the validator rejects is never returned as a plan: the status
+    becomes ``INVALID`` (a bug of the formulation, reported as such).
+    """
+    settings = settings or SolveSettings.of(scenario)
+    started = time.perf_counter()
+    calendar = build_calendar(scenario)
+    model = StagePlanModel(ModelData(scenario, calendar))
+    build_time = time.perf_counter() - started
+    found = model.solve(
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        workers=settings.workers,
+        on_progress=on_progress,
+    )
+    base = SolveResult(
+        status=found.status,
+        calendar=calendar,
+        settings=settings,
+        build_time_s=build_time,
+        solve_time_s=found.wall_time_s,
+        model_size=found.stats,
+    )
+    if found.status is PlanStatus.INFEASIBLE:
+        return replace(base, conflicts=diagnose(scenario, calendar))
+    if not found.status.has_plan:
+        return base
+    plan = build_plan(scenario, calendar, found.dates)
+    verdict = validate_plan(scenario, calendar, plan)
+    status = found.status if verdict.ok else PlanStatus.INVALID
+    return replace(
+        base,
+        status=status,
+        plan=plan,
+        verdict=verdict,
+        objective=found.objective,
+        best_bound=found.bound,
+        terms=found.terms,
+        kpis=plan_kpis(scenario, calendar, plan, verdict),
+    )
+
+
+def _gap(objective: float | None, bound: float | None) -> float | None:
+    if objective is None or bound is None:
+        return None
+    return round(abs(objective - bound) / max(1.0, abs(objective)), 6)
