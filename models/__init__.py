@@ -4,7 +4,7 @@ profile, calendar days and plan. Typed and validated; no solver here."""
 from .calendar import Calendar, CalendarDay, DayKind
 from .dates import DateRange, monday_of, school_year_of
 from .loading import Fault, ScenarioError, load_scenario, read_students_csv, scenario_from_dict
-from .plan import PeriodKind, Period, PlacedDay, Plan, PlanStatus
+from .plan import Period, PeriodKind, PlacedDay, Plan, PlanStatus
 from .requirements import Requirement, requirement_of
 from .rules import RULE_TITLES, RuleProfile
 from .scenario import (

@@ -14,7 +14,7 @@ import yaml
 from pydantic import ValidationError
 
 from .dates import DateRange
-from .scenario import Scenario
+from .scenario import CrossReferenceError, Scenario
 
 #: Upper bound on a scenario or class-list file (a class is a few kB).
 MAX_FILE_BYTES = 5_000_000
@@ -76,7 +76,8 @@ def _read_text(path: Path, owner: str, field: str) -> str:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise ScenarioError([Fault(owner, field, f"fichier illisible {path} ({error.strerror})")])
+        message = f"fichier illisible {path} ({error.strerror})"
+        raise ScenarioError([Fault(owner, field, message)]) from None
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError([Fault(path.name, "", "fichier trop volumineux (5 Mo au plus)")])
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
@@ -169,8 +170,12 @@ _MESSAGES = {
 
 
 def _faults_of(error: ValidationError, file: str, raw: Mapping[str, Any]) -> list[Fault]:
-    faults = []
+    faults: list[Fault] = []
     for item in error.errors():
+        cause = (item.get("ctx") or {}).get("error")
+        if isinstance(cause, CrossReferenceError):
+            faults.extend(Fault(file, field, message) for field, message in cause.faults)
+            continue
         loc = [part for part in item["loc"] if not _is_union_tag(part)]
         faults.append(Fault(file, _field_path(loc, raw), _message(item)))
     return faults

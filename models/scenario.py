@@ -43,7 +43,7 @@ class Weekday(StrEnum):
     FRI = "vendredi"
 
     @property
-    def index(self) -> int:
+    def number(self) -> int:
         """Python's ``date.weekday()`` number (Monday = 0)."""
         return list(Weekday).index(self)
 
@@ -220,42 +220,58 @@ class Scenario(BaseModel):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
-        _unique("students", [s.id for s in self.students])
-        _unique("hosts", [h.id for h in self.hosts])
-        _unique("progression.missions", [m.id for m in self.progression.missions])
-        hosts = {h.id for h in self.hosts}
-        students = {s.id for s in self.students}
-        span = DateRange(start=self.training.first_date, end=self.training.last_date)
-        for student in self.students:
-            if student.earliest_start is not None and student.earliest_start not in span:
-                raise ValueError(
-                    f"students[{student.id}].earliest_start : {student.earliest_start} "
-                    f"hors de la formation ({span.start} – {span.end})"
-                )
-            if student.host is not None and student.host not in hosts:
-                raise ValueError(
-                    f"students[{student.id}].host : entreprise inconnue '{student.host}' (R10)"
-                )
-            if student.reduced_weeks is not None and not (
-                self.rules.min_reduced_weeks <= student.reduced_weeks <= self.rules.required_weeks
-            ):
-                raise ValueError(
-                    f"students[{student.id}].reduced_weeks : {student.reduced_weeks} semaines, "
-                    f"hors de [{self.rules.min_reduced_weeks}, {self.rules.required_weeks}] (R2)"
-                )
-        for mission in self.progression.missions:
-            if not mission.range.overlaps(span):
-                raise ValueError(
-                    f"progression.missions[{mission.id}] : fenêtre hors de la formation (R6)"
-                )
-            if mission.students != "all":
-                unknown = sorted(set(mission.students) - students)
-                if unknown:
-                    raise ValueError(
-                        f"progression.missions[{mission.id}].students : élèves inconnus "
-                        f"{', '.join(unknown)} (R6)"
-                    )
+        faults = [
+            *_duplicates("students", [s.id for s in self.students]),
+            *_duplicates("hosts", [h.id for h in self.hosts]),
+            *_duplicates("progression.missions", [m.id for m in self.progression.missions]),
+        ]
+        for index, student in enumerate(self.students):
+            faults += self._student_faults(f"students[{index}] (id {student.id})", student)
+        for index, mission in enumerate(self.progression.missions):
+            faults += self._mission_faults(
+                f"progression.missions[{index}] (id {mission.id})", mission
+            )
+        if faults:
+            raise CrossReferenceError(faults)
         return self
+
+    @property
+    def span(self) -> DateRange:
+        """The training, first to last date."""
+        return DateRange(start=self.training.first_date, end=self.training.last_date)
+
+    def _student_faults(self, where: str, student: Student) -> list[tuple[str, str]]:
+        faults = []
+        if student.earliest_start is not None and student.earliest_start not in self.span:
+            faults.append(
+                (
+                    f"{where}.earliest_start",
+                    f"{student.earliest_start} hors de la formation "
+                    f"({self.span.start} – {self.span.end})",
+                )
+            )
+        if student.host is not None and student.host not in {h.id for h in self.hosts}:
+            faults.append((f"{where}.host", f"entreprise inconnue '{student.host}' (R10)"))
+        low, high = self.rules.min_reduced_weeks, self.rules.required_weeks
+        if student.reduced_weeks is not None and not low <= student.reduced_weeks <= high:
+            faults.append(
+                (
+                    f"{where}.reduced_weeks",
+                    f"{student.reduced_weeks} semaines, hors de [{low}, {high}] : une durée "
+                    f"réduite ne peut être inférieure à {low} semaines (R2)",
+                )
+            )
+        return faults
+
+    def _mission_faults(self, where: str, mission: MissionWindow) -> list[tuple[str, str]]:
+        faults = []
+        if not (self.span.start <= mission.start and mission.end <= self.span.end):
+            faults.append((where, "fenêtre de missions hors de la formation (R6)"))
+        if mission.students != "all":
+            unknown = sorted(set(mission.students) - {s.id for s in self.students})
+            if unknown:
+                faults.append((f"{where}.students", f"élèves inconnus {', '.join(unknown)} (R6)"))
+        return faults
 
     def host(self, host_id: str | None) -> Host | None:
         """The host of that id, or None for a student without host yet."""
@@ -264,9 +280,19 @@ class Scenario(BaseModel):
         return next(h for h in self.hosts if h.id == host_id)
 
 
-def _unique(field: str, ids: list[str]) -> None:
+class CrossReferenceError(ValueError):
+    """Cross-reference faults of a scenario, each with its field path."""
+
+    def __init__(self, faults: list[tuple[str, str]]):
+        self.faults = tuple(faults)
+        super().__init__("; ".join(f"{field} : {message}" for field, message in faults))
+
+
+def _duplicates(field: str, ids: list[str]) -> list[tuple[str, str]]:
     seen: set[str] = set()
-    for identifier in ids:
+    faults = []
+    for index, identifier in enumerate(ids):
         if identifier in seen:
-            raise ValueError(f"{field} : identifiant en double '{identifier}'")
+            faults.append((f"{field}[{index}].id", f"identifiant en double '{identifier}'"))
         seen.add(identifier)
+    return faults

@@ -56,7 +56,10 @@ def build_calendar(scenario: Scenario) -> Calendar:
 
 
 def _calendar_day(
-    date: dt.date, school: dict[dt.date, str], public: dict[dt.date, str], blocked: dict[dt.date, str]
+    date: dt.date,
+    school: dict[dt.date, str],
+    public: dict[dt.date, str],
+    blocked: dict[dt.date, str],
 ) -> CalendarDay:
     in_holidays = date in school
     if date.weekday() >= 5:
@@ -91,7 +94,7 @@ def _public_holidays(span: DateRange, which: str) -> dict[dt.date, str]:
     years = range(span.start.year, span.end.year + 1)
     # Moselle (57) has the same two extra days as Bas-Rhin and Haut-Rhin.
     subdiv = "57" if which == "alsace-moselle" else None
-    found = public_holidays_lib.France(years=years, subdiv=subdiv, language="fr")
+    found = public_holidays_lib.country_holidays("FR", subdiv=subdiv, years=years, language="fr")
     return {date: str(name) for date, name in found.items() if date in span}
 
 
@@ -113,7 +116,7 @@ def _holidays_from_package(zone: str, span: DateRange) -> HolidaySource:
     key = f"vacances_zone_{zone.lower()}"
     # Look past the training so a summer cut by its ends is seen whole (R9).
     names = {
-        date: row["nom_vacances"]
+        date: str(row["nom_vacances"])
         for date, row in data.items()
         if row[key] and span.start - dt.timedelta(days=70) <= date <= span.end + dt.timedelta(70)
     }
@@ -142,7 +145,8 @@ def _holidays_from_csv(path: Path, span: DateRange) -> HolidaySource:
                     start=row["start"], end=row["end"], label=row.get("label") or "Vacances"
                 )
             except (KeyError, ValueError) as error:
-                raise CalendarError(f"{path.name}: ligne {line} : plage invalide ({error})")
+                message = f"{path.name}: ligne {line} : plage invalide ({error})"
+                raise CalendarError(message) from None
             names.update(dict.fromkeys(holiday.dates(), holiday.label))
     except OSError as error:
         raise CalendarError(f"{path.name} : fichier illisible ({error.strerror})") from None

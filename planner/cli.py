@@ -86,7 +86,11 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
         return EXIT_NO_PLAN_IN_TIME
     try:
         write_plan(
-            args.out, scenario, result.calendar, result.plan, result.verdict,
+            args.out,
+            scenario,
+            result.calendar,
+            result.plan,
+            result.verdict,
             result.solve_info(str(args.scenario)),
         )
     except PlanWriteError as error:

@@ -136,7 +136,7 @@ def mission_windows_of(scenario: Scenario, student_id: str) -> tuple[MissionWind
 
 def on_mission_weekday(window: MissionWindow, date: dt.date) -> bool:
     """Whether ``date`` lies in the window, on one of its allowed weekdays."""
-    return date in window.range and date.weekday() in {w.index for w in window.weekdays}
+    return date in window.range and date.weekday() in {w.number for w in window.weekdays}
 
 
 def mission_days(

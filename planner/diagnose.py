@@ -89,7 +89,9 @@ def _conflict(
     return Conflict(involved, rules, _message(who, rules, data, involved))
 
 
-def _minimal_core(model: StagePlanModel, assumptions: list[cp_model.IntVar]) -> list[cp_model.IntVar] | None:
+def _minimal_core(
+    model: StagePlanModel, assumptions: list[cp_model.IntVar]
+) -> list[cp_model.IntVar] | None:
     """A minimal infeasible subset of ``assumptions``, or None if feasible."""
     core = _core(model, assumptions)
     if core is None:
@@ -101,7 +103,9 @@ def _minimal_core(model: StagePlanModel, assumptions: list[cp_model.IntVar]) -> 
     return core
 
 
-def _core(model: StagePlanModel, assumptions: list[cp_model.IntVar]) -> list[cp_model.IntVar] | None:
+def _core(
+    model: StagePlanModel, assumptions: list[cp_model.IntVar]
+) -> list[cp_model.IntVar] | None:
     model.model.clear_assumptions()
     model.model.add_assumptions(assumptions)
     solver = cp_model.CpSolver()
@@ -111,7 +115,9 @@ def _core(model: StagePlanModel, assumptions: list[cp_model.IntVar]) -> list[cp_
     if status != cp_model.INFEASIBLE:
         return None
     by_index = {lit.index: lit for lit in assumptions}
-    return [by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index]
+    return [
+        by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
+    ]
 
 
 def _students_of(keys: list[tuple[str, str]], data: ModelData) -> tuple[str, ...]:
@@ -138,7 +144,8 @@ def _grid_detail(data: ModelData, student_id: str) -> str:
         parts.append(f", arrivée le {student.earliest_start.isoformat()}")
     if student.unavailable:
         parts.append(", indisponibilités")
-    if student.host and data.scenario.host(student.host) and data.scenario.host(student.host).closures:  # type: ignore[union-attr]
+    host = data.scenario.host(student.host)
+    if host is not None and host.closures:
         parts.append(", fermetures de l'entreprise R10")
     parts.append(")")
     return f"{_who(student)} : " + "".join(parts)

@@ -12,7 +12,9 @@ from .counting import full_weeks
 from .validate import Verdict
 
 
-def plan_kpis(scenario: Scenario, calendar: Calendar, plan: Plan, verdict: Verdict) -> dict[str, Any]:
+def plan_kpis(
+    scenario: Scenario, calendar: Calendar, plan: Plan, verdict: Verdict
+) -> dict[str, Any]:
     """KPIs of ``summary.json`` (and of the dashboard's comparison table)."""
     dates = {s.id: plan.dates_of(s.id) for s in scenario.students}
     owing = [s for s in scenario.students if requirement_of(s, scenario.rules).required_weeks > 0]
@@ -27,16 +29,12 @@ def plan_kpis(scenario: Scenario, calendar: Calendar, plan: Plan, verdict: Verdi
         "split_teaching_weeks": _split_weeks(scenario, calendar, dates),
         "teaching_weeks_lost_per_student": round(teaching_days / 5 / max(1, len(owing)), 2),
         "holiday_days": sum(c.holiday_days for c in verdict.students),
-        "periods_of_weeks": sum(
-            1 for p in plan.periods if p.kind.value in ("block", "period")
-        ),
+        "periods_of_weeks": sum(1 for p in plan.periods if p.kind.value in ("block", "period")),
         "single_day_periods": sum(1 for p in plan.periods if p.kind.value in ("days", "missions")),
     }
 
 
-def _split_weeks(
-    scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt.date]]
-) -> int:
+def _split_weeks(scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt.date]]) -> int:
     """Teaching weeks in which some of the class is in company for the
     whole week and some is not."""
     needing = [s for s in scenario.students if requirement_of(s, scenario.rules).needs_block]
@@ -45,9 +43,7 @@ def _split_weeks(
     for monday, days in calendar.weeks.items():
         if not any(d.kind is DayKind.TEACHING for d in days):
             continue
-        present = [
-            s for s in needing if s.earliest_start is None or s.earliest_start <= monday
-        ]
+        present = [s for s in needing if s.earliest_start is None or s.earliest_start <= monday]
         flags = {monday in out[s.id] for s in present}
         count += flags == {True, False}
     return count

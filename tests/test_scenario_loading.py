@@ -210,7 +210,7 @@ def test_reduced_duration_below_nine_weeks_is_an_r2_fault():
 
     (fault,) = faults_of(raw)
 
-    assert "students[s1].reduced_weeks" in str(fault)
+    assert fault.field == "students[0] (id s1).reduced_weeks"
     assert "R2" in fault.message
     assert "8 semaines" in fault.message
 
@@ -222,7 +222,7 @@ def test_earliest_start_after_the_training_is_out_of_range():
     (fault,) = faults_of(raw)
 
     assert str(fault) == (
-        "scenario.yaml : students[s1].earliest_start : 2028-07-01 "
+        "scenario.yaml: students[0] (id s1).earliest_start : 2028-07-01 "
         "hors de la formation (2026-09-01 – 2028-06-30)"
     )
 
@@ -235,7 +235,7 @@ def test_mission_window_outside_the_training_is_an_r6_fault():
 
     (fault,) = faults_of(raw)
 
-    assert "progression.missions[m1]" in fault.message
+    assert fault.field == "progression.missions[0] (id m1)"
     assert "hors de la formation" in fault.message
     assert "R6" in fault.message
 
@@ -246,7 +246,8 @@ def test_unknown_host_is_an_r10_fault():
 
     (fault,) = faults_of(raw)
 
-    assert fault.message == "students[s1].host : entreprise inconnue 'h9' (R10)"
+    assert fault.field == "students[0] (id s1).host"
+    assert fault.message == "entreprise inconnue 'h9' (R10)"
 
 
 def test_duplicated_student_id_is_refused():
@@ -255,7 +256,18 @@ def test_duplicated_student_id_is_refused():
 
     (fault,) = faults_of(raw)
 
-    assert fault.message == "students : identifiant en double 's1'"
+    assert fault.field == "students[1].id"
+    assert fault.message == "identifiant en double 's1'"
+
+
+def test_every_cross_reference_fault_is_reported():
+    raw = minimal_dict()
+    raw["students"][0]["host"] = "h9"
+    raw["students"].append({"id": "s2", "name": "Noé Roux", "earliest_start": "2030-01-01"})
+
+    fields = [fault.field for fault in faults_of(raw)]
+
+    assert fields == ["students[0] (id s1).host", "students[1] (id s2).earliest_start"]
 
 
 def test_invalid_yaml_syntax_gives_the_line(tmp_path):

@@ -19,8 +19,8 @@ from .rules_duration import add_r1_r2_duration
 from .rules_holidays import add_r8_holiday_days, add_r9_summer_rest
 from .rules_hosts import add_r10_host_capacity
 from .rules_missions import add_r6_missions
-from .symmetry import add_symmetry_breaking
 from .switches import RuleSwitches
+from .symmetry import add_symmetry_breaking
 from .variables import Variables
 
 #: Full-problem workers, in the order they are taken for 1, 2, 3... workers.
@@ -121,7 +121,9 @@ class StagePlanModel:
         status = solver.solve(self.model, callback)
         return self._result(solver, _STATUS[status], callback.solutions)
 
-    def _result(self, solver: cp_model.CpSolver, status: PlanStatus, solutions: int) -> ModelResult:
+    def _result(
+        self, solver: cp_model.CpSolver, status: PlanStatus, solutions: int
+    ) -> ModelResult:
         has_plan = status.has_plan
         return ModelResult(
             status=status,
@@ -143,7 +145,8 @@ class StagePlanModel:
                 if solver.boolean_value(var):
                     chosen.extend(self.data.week_info[monday].working_days)
             chosen.extend(
-                d for d, var in self.variables.mission_day[group.index].items()
+                d
+                for d, var in self.variables.mission_day[group.index].items()
                 if solver.boolean_value(var)
             )
             for student in group.students:

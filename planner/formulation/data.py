@@ -142,7 +142,9 @@ class ModelData:
         """What makes two students interchangeable, their host's capacity aside."""
         host = self.scenario.host(student.host)
         requirement = requirement_of(student, self.profile)
-        missions = tuple(m.id for m in self.scenario.progression.missions if m.concerns(student.id))
+        missions = tuple(
+            m.id for m in self.scenario.progression.missions if m.concerns(student.id)
+        )
         return (
             requirement,
             student.earliest_start,
@@ -180,12 +182,14 @@ class ModelData:
             first_concerned=start - dt.timedelta(days=start.weekday()),
         )
 
-    def _mission_days(self, student: Student, open_day: _DayTest) -> dict[str, tuple[dt.date, ...]]:
+    def _mission_days(
+        self, student: Student, open_day: _DayTest
+    ) -> dict[str, tuple[dt.date, ...]]:
         days = {}
         for mission in self.scenario.progression.missions:
             if not mission.concerns(student.id):
                 continue
-            allowed = {w.index for w in mission.weekdays}
+            allowed = {w.number for w in mission.weekdays}
             days[mission.id] = tuple(
                 d
                 for d in mission.range.dates()
@@ -230,11 +234,7 @@ def _week_infos(scenario: Scenario, calendar: Calendar) -> dict[dt.date, WeekInf
 def _preferred_weight(scenario: Scenario, days: tuple[CalendarDay, ...]) -> int:
     """Weight of the best preferred window holding every working day of the week (R7)."""
     return max(
-        (
-            w.weight
-            for w in scenario.progression.preferred
-            if all(d.date in w for d in days)
-        ),
+        (w.weight for w in scenario.progression.preferred if all(d.date in w for d in days)),
         default=0,
     )
 
@@ -248,9 +248,6 @@ def _coupled_hosts(scenario: Scenario) -> frozenset[str]:
     interns = Counter(
         s.host
         for s in scenario.students
-        if s.host is not None
-        and _places_days(requirement_of(s, scenario.rules))
+        if s.host is not None and _places_days(requirement_of(s, scenario.rules))
     )
-    return frozenset(
-        host.id for host in scenario.hosts if interns.get(host.id, 0) > host.capacity
-    )
+    return frozenset(host.id for host in scenario.hosts if interns.get(host.id, 0) > host.capacity)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr, LinearExprT
+from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr
 
 from .data import Group, ModelData
 from .rules_duration import placed_units
@@ -39,13 +39,13 @@ class ObjectiveTerms:
         Days placed beyond each student's requirement.
     """
 
-    preferred: LinearExprT
-    sync: LinearExprT
-    fragmentation: LinearExprT
-    holiday_days: LinearExprT
-    surplus_days: LinearExprT
+    preferred: LinearExpr
+    sync: LinearExpr
+    fragmentation: LinearExpr
+    holiday_days: LinearExpr
+    surplus_days: LinearExpr
 
-    def as_dict(self) -> dict[str, LinearExprT]:
+    def as_dict(self) -> dict[str, LinearExpr]:
         return dict(self.__dict__)
 
 
@@ -61,31 +61,26 @@ def add_objective(model: CpModel, data: ModelData, variables: Variables) -> Obje
             placed, lambda g: placed_units(g, variables) - g.requirement.required_units
         ),
     )
-    weights = data.scenario.weights
-    model.minimize(
-        weights.preferred * terms.preferred
-        + weights.sync * terms.sync
-        + weights.fragmentation * terms.fragmentation
-        + weights.holiday_days * terms.holiday_days
-        + weights.surplus_days * terms.surplus_days
-    )
+    weights = data.scenario.weights.model_dump()
+    named = terms.as_dict()
+    model.minimize(LinearExpr.weighted_sum(list(named.values()), [weights[n] for n in named]))
     return terms
 
 
-def _sum_over(groups: list[Group], term: object) -> LinearExprT:
+def _sum_over(groups: list[Group], term: object) -> LinearExpr:
     """Sum of a per-member term over groups, each counted once per member."""
     assert callable(term)
     return LinearExpr.sum([g.size * term(g) for g in groups])
 
 
-def _preferred_misses(group: Group, data: ModelData, variables: Variables) -> LinearExprT:
+def _preferred_misses(group: Group, data: ModelData, variables: Variables) -> LinearExpr:
     best = data.max_preferred_weight
     weeks = variables.week[group.index]
     costs = {m: best - data.week_info[m].preferred_weight for m in weeks}
     return LinearExpr.weighted_sum([weeks[m] for m in costs], list(costs.values()))
 
 
-def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExprT:
+def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExpr:
     """Number of runs of full weeks: a week starts a run unless the week
     before is also in company."""
     weeks = variables.week[group.index]
@@ -101,7 +96,7 @@ def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExprT:
     return LinearExpr.sum(starts)
 
 
-def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> LinearExprT:
+def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> LinearExpr:
     """Teaching weeks in which some students of the class are in company
     and others at school."""
     splits: list[IntVar] = []
@@ -111,8 +106,11 @@ def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> Linea
         concerned = [
             g for g in data.groups if g.requirement.needs_block and g.first_concerned <= monday
         ]
-        out = {g.index: variables.week[g.index][monday] for g in concerned
-               if monday in variables.week[g.index]}
+        out = {
+            g.index: variables.week[g.index][monday]
+            for g in concerned
+            if monday in variables.week[g.index]
+        }
         if not out or len(concerned) == 1:
             continue  # nobody can be out, or one group moves as one
         split = model.new_bool_var(f"split_{monday}")

@@ -7,14 +7,14 @@ R3 needs no constraint: an exempt group has no week variable at all (see
 
 from __future__ import annotations
 
-from ortools.sat.python.cp_model import CpModel, LinearExpr, LinearExprT
+from ortools.sat.python.cp_model import CpModel, LinearExpr
 
 from .data import Group, ModelData
 from .switches import RuleSwitches
 from .variables import Variables
 
 
-def placed_units(group: Group, variables: Variables) -> LinearExprT:
+def placed_units(group: Group, variables: Variables) -> LinearExpr:
     """Weeks of internship of one member, in fifths of a week (rules.md counting)."""
     weeks = list(variables.week[group.index].values())
     days = list(variables.mission_day[group.index].values())

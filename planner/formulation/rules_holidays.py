@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr, LinearExprT
+from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr
 
 from models import DateRange
 
@@ -13,7 +13,7 @@ from .switches import RuleSwitches
 from .variables import Variables
 
 
-def holiday_days(group: Group, data: ModelData, variables: Variables) -> LinearExprT:
+def holiday_days(group: Group, data: ModelData, variables: Variables) -> LinearExpr:
     """Days in company on school-holiday dates of one member of ``group``."""
     terms: list[IntVar] = []
     coefficients: list[int] = []

@@ -8,6 +8,7 @@ have more interns than places.
 from __future__ import annotations
 
 import datetime as dt
+
 from ortools.sat.python.cp_model import CpModel, IntVar
 
 from .data import ModelData

@@ -38,7 +38,9 @@ def add_r6_missions(
                 model.add_bool_or([day.Not(), weeks[monday].Not()])
 
 
-def _by_week(dates: tuple[dt.date, ...], days: dict[dt.date, IntVar]) -> dict[dt.date, list[IntVar]]:
+def _by_week(
+    dates: tuple[dt.date, ...], days: dict[dt.date, IntVar]
+) -> dict[dt.date, list[IntVar]]:
     weeks: dict[dt.date, list[IntVar]] = defaultdict(list)
     for date in dates:
         weeks[monday_of(date)].append(days[date])

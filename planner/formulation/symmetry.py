@@ -7,6 +7,9 @@ plan orders them by the weighted index of their full weeks.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+
 from ortools.sat.python.cp_model import CpModel, LinearExpr, LinearExprT
 
 from .data import ModelData
@@ -18,10 +21,10 @@ def add_symmetry_breaking(model: CpModel, data: ModelData, variables: Variables)
     position = {monday: i + 1 for i, monday in enumerate(data.mondays)}
     for members in data.interchangeable:
         signatures = [_signature(g, variables, position) for g in members]
-        for first, second in zip(signatures, signatures[1:], strict=False):
+        for first, second in itertools.pairwise(signatures):
             model.add(first <= second)
 
 
-def _signature(group: int, variables: Variables, position: dict[object, int]) -> LinearExprT:
+def _signature(group: int, variables: Variables, position: dict[dt.date, int]) -> LinearExprT:
     weeks = variables.week[group]
     return LinearExpr.weighted_sum(list(weeks.values()), [position[m] for m in weeks])
