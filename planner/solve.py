@@ -13,7 +13,7 @@ from models import Calendar, Plan, PlanStatus, Scenario
 from .calendar import build_calendar
 from .counting import build_plan
 from .diagnose import Conflict, diagnose
-from .formulation import ModelData, Progress, StagePlanModel
+from .formulation import SUBSOLVERS, ModelData, Progress, StagePlanModel
 from .kpis import plan_kpis
 from .validate import Verdict, validate_plan
 
@@ -58,6 +58,7 @@ class SolveResult:
     conflicts: tuple[Conflict, ...] = ()
     build_time_s: float = 0.0
     solve_time_s: float = 0.0
+    deterministic_time: float = 0.0
     model_size: dict[str, int] = field(default_factory=dict)
 
     def solve_info(self, scenario_file: str = "") -> dict[str, Any]:
@@ -70,8 +71,10 @@ class SolveResult:
             "wall_time_s": round(self.build_time_s + self.solve_time_s, 3),
             "build_time_s": round(self.build_time_s, 3),
             "solve_time_s": round(self.solve_time_s, 3),
+            "deterministic_time": round(self.deterministic_time, 3),
             "seed": self.settings.seed,
             "workers": self.settings.workers,
+            "subsolvers": list(SUBSOLVERS[: self.settings.workers]),
             "time_limit_s": self.settings.time_limit_s,
             "objective_terms": self.terms,
             "model": self.model_size,
@@ -107,6 +110,7 @@ def solve(
         settings=settings,
         build_time_s=build_time,
         solve_time_s=found.wall_time_s,
+        deterministic_time=found.deterministic_time,
         model_size=found.stats,
     )
     if found.status is PlanStatus.INFEASIBLE:

@@ -1,7 +1,15 @@
 """The CP-SAT formulation of the internship rules (one module per rule
 family). Never imported by the validator."""
 
-from .cpmodel import ModelResult, Progress, StagePlanModel
+from .cpmodel import SUBSOLVERS, ModelResult, Progress, StagePlanModel, configure_solver
 from .data import Group, ModelData
 
-__all__ = ["Group", "ModelData", "ModelResult", "Progress", "StagePlanModel"]
+__all__ = [
+    "SUBSOLVERS",
+    "configure_solver",
+    "Group",
+    "ModelData",
+    "ModelResult",
+    "Progress",
+    "StagePlanModel",
+]

@@ -64,8 +64,29 @@ class ModelResult:
     bound: float | None
     terms: dict[str, int]
     wall_time_s: float
+    deterministic_time: float
     solutions: int
     stats: dict[str, int] = field(default_factory=dict)
+
+
+def configure_solver(
+    solver: cp_model.CpSolver, time_limit_s: float, seed: int, workers: int
+) -> None:
+    """Set CP-SAT's parameters for a reproducible solve.
+
+    One worker runs ``max_lp`` alone: the worker with the fullest LP is what
+    proves optimality here (the default LP misses the capacity and
+    synchronisation rows), and a single worker is deterministic. More
+    workers run a portfolio in interleaved (lockstep) search, which is
+    deterministic too, at some cost in speed (see docs/performance.md).
+    """
+    parameters = solver.parameters
+    parameters.random_seed = seed
+    parameters.num_workers = workers
+    parameters.max_deterministic_time = time_limit_s
+    parameters.max_time_in_seconds = 3 * time_limit_s + 10
+    parameters.interleave_search = workers > 1
+    parameters.subsolvers.extend(SUBSOLVERS[:workers])
 
 
 class StagePlanModel:
@@ -109,14 +130,15 @@ class StagePlanModel:
         workers: int,
         on_progress: Callable[[Progress], None] | None = None,
     ) -> ModelResult:
-        """Solve with a fixed seed and worker count (reproducible settings)."""
+        """Solve reproducibly: same model, seed and workers give the same plan.
+
+        ``time_limit_s`` is spent in CP-SAT's deterministic time (about a
+        second of this machine each), so that even a run stopped by the limit
+        can be replayed; a wall-clock cap of three times as much only guards
+        against a much slower machine.
+        """
         solver = cp_model.CpSolver()
-        solver.parameters.max_time_in_seconds = time_limit_s
-        solver.parameters.random_seed = seed
-        solver.parameters.num_workers = workers
-        # With few workers, the worker with the fullest LP (max_lp) is what
-        # proves optimality: the default one misses the capacity/sync rows.
-        solver.parameters.subsolvers.extend(SUBSOLVERS[: max(workers, 2)])
+        configure_solver(solver, time_limit_s, seed, workers)
         callback = _ProgressCallback(on_progress)
         status = solver.solve(self.model, callback)
         return self._result(solver, _STATUS[status], callback.solutions)
@@ -132,6 +154,7 @@ class StagePlanModel:
             bound=solver.best_objective_bound if has_plan else None,
             terms=self._read_terms(solver) if has_plan else {},
             wall_time_s=solver.wall_time,
+            deterministic_time=solver.deterministic_time,
             solutions=solutions,
             stats=self.size(),
         )
