@@ -60,7 +60,7 @@ def test_every_bundled_scenario_loads(path: Path) -> None:
     assert scenario.training.zone == "A"
     assert scenario.solver.time_limit_s == 60
     assert scenario.solver.seed == 0
-    assert scenario.solver.workers == 2
+    assert scenario.solver.workers == 1
     assert scenario.progression.blocked
     assert scenario.progression.preferred
     assert scenario.progression.missions
