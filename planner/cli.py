@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("Interrompu.", file=sys.stderr)
         code = 130
+    except BrokenPipeError:
+        # The reader went away (``stageplan schema | head``): stop quietly.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_OK
     return code
 
 
@@ -44,7 +49,7 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd.add_argument("--out", type=Path, required=True, help="dossier du plan")
     solve_cmd.add_argument("--time-limit", type=float, help="secondes de calcul au plus")
     solve_cmd.add_argument("--seed", type=int, help="graine du solveur")
-    solve_cmd.add_argument("--workers", type=int, help="nombre de fils du solveur")
+    solve_cmd.add_argument("--workers", type=int, help="nombre de fils de calcul du solveur")
     solve_cmd.add_argument("--quiet", action="store_true", help="sans progression ni résumé")
     solve_cmd.set_defaults(run=_solve)
     check_cmd = commands.add_parser("check", help="revérifie un plan (même modifié à la main)")
@@ -61,7 +66,7 @@ def _solve(args: argparse.Namespace) -> int:
         return EXIT_INVALID_SCENARIO
     settings = SolveSettings.of(scenario, args.time_limit, args.seed, args.workers)
     try:
-        result = solve(scenario, settings, None if args.quiet else _print_progress)
+        result = solve(scenario, settings, None if args.quiet else _ProgressPrinter())
     except CalendarError as error:
         print(f"{args.scenario.name}: training : {error}", file=sys.stderr)
         return EXIT_INVALID_SCENARIO
@@ -98,23 +103,46 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
         return EXIT_INVALID_SCENARIO
     if not args.quiet:
         print(format_verdict(result.verdict, scenario))
-        print(_footer(result, args.out))
+        print(_footer(result, scenario, args.out))
     return EXIT_OK
 
 
 def settings_text(result: SolveResult) -> str:
     s = result.settings
-    return f"{s.time_limit_s:g} s (graine {s.seed}, {s.workers} fils)"
+    return f"{s.time_limit_s:g} s (graine {s.seed}, {s.workers} fil(s) de calcul)"
 
 
-def _footer(result: SolveResult, out: Path) -> str:
+def _footer(result: SolveResult, scenario: Scenario, out: Path) -> str:
     gap = result.solve_info()["gap"]
     return (
         f"Statut {result.status.value}, objectif {result.objective:g}, borne {result.best_bound:g}"
         f" (écart {100 * (gap or 0):.2f} %), modèle {result.build_time_s:.2f} s + "
         f"résolution {result.solve_time_s:.2f} s, graine {result.settings.seed}, "
-        f"{result.settings.workers} fils.\nPlan écrit dans {out}/"
+        f"{result.settings.workers} fil(s) de calcul.\n{_profile_text(scenario)}\n"
+        f"Plan écrit dans {out}/"
     )
+
+
+def _profile_text(scenario: Scenario) -> str:
+    overrides = scenario.rules.overrides()
+    if not overrides:
+        return f"Profil de règles {scenario.rules.name} (valeurs du référentiel)."
+    changed = ", ".join(f"{key} = {value}" for key, value in overrides.items())
+    return f"Profil de règles {scenario.rules.name}, modifié par le scénario : {changed}."
+
+
+class _ProgressPrinter:
+    """Prints an improving solution at most once a second (long solves)."""
+
+    def __init__(self, every_s: float = 1.0):
+        self._every_s = every_s
+        self._next_s = every_s
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.elapsed_s < self._next_s:
+            return
+        self._next_s = progress.elapsed_s + self._every_s
+        _print_progress(progress)
 
 
 def _print_progress(progress: Progress) -> None:

@@ -6,10 +6,10 @@ from .data import Group, ModelData
 
 __all__ = [
     "SUBSOLVERS",
-    "configure_solver",
     "Group",
     "ModelData",
     "ModelResult",
     "Progress",
     "StagePlanModel",
+    "configure_solver",
 ]
