@@ -22,6 +22,7 @@ EXIT_CHECK_FAILED = 1
 EXIT_INVALID_SCENARIO = 2
 EXIT_INFEASIBLE = 3
 EXIT_NO_PLAN_IN_TIME = 4
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE of sysexits.h
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -36,6 +37,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``stageplan schema | head``): stop quietly.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = EXIT_OK
+    except Exception as error:  # a bug: say so in one line, not a traceback
+        if os.environ.get("STAGEPLAN_DEBUG"):
+            raise
+        print(
+            f"Erreur interne de stageplan ({type(error).__name__} : {error}). Rien n'a été "
+            "écrit. Relancez avec STAGEPLAN_DEBUG=1 pour le détail et signalez-la.",
+            file=sys.stderr,
+        )
+        code = EXIT_INTERNAL_ERROR
     return code
 
 
