@@ -191,6 +191,7 @@ class Weights(BaseModel):
     fragmentation: int = Field(10, ge=0, le=1000, description="per period of full weeks")
     holiday_days: int = Field(1, ge=0, le=1000, description="per day in company in holidays")
     surplus_days: int = Field(3, ge=0, le=1000, description="per day beyond the requirement")
+    single_days: int = Field(1, ge=0, le=1000, description="per day outside full weeks")
 
 
 class SolverSettings(BaseModel):

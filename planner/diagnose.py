@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from models import RULE_TITLES, Calendar, Scenario, Student, requirement_of
 
-from .formulation import ModelData, StagePlanModel
+from .formulation import ModelData, StagePlanModel, configure_solver
 
 #: Seconds allowed to each small feasibility check.
 _CHECK_SECONDS = 10.0
@@ -76,7 +76,7 @@ def _conflict(
     scenario: Scenario, calendar: Calendar, students: tuple[Student, ...], who: str
 ) -> Conflict | None:
     sub = scenario.model_copy(update={"students": students})
-    data = ModelData(sub, calendar, collapse=False)
+    data = ModelData(sub, calendar, collapse=False, complete=True)
     model = StagePlanModel(data, switch_rules=True)
     literals = model.switches.literals
     core = _minimal_core(model, list(literals.values()))
@@ -109,8 +109,7 @@ def _core(
     model.model.clear_assumptions()
     model.model.add_assumptions(assumptions)
     solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = _CHECK_SECONDS
+    configure_solver(solver, _CHECK_SECONDS, seed=0, workers=1)
     status = solver.solve(model.model)
     if status != cp_model.INFEASIBLE:
         return None

@@ -13,7 +13,7 @@ from models import Calendar, Plan, PlanStatus, Scenario
 from .calendar import build_calendar
 from .counting import build_plan
 from .diagnose import Conflict, diagnose
-from .formulation import SUBSOLVERS, ModelData, Progress, StagePlanModel
+from .formulation import SUBSOLVERS, ModelData, ModelResult, Progress, StagePlanModel
 from .kpis import plan_kpis
 from .validate import Verdict, validate_plan
 
@@ -98,12 +98,12 @@ def solve(
     calendar = build_calendar(scenario)
     model = StagePlanModel(ModelData(scenario, calendar))
     build_time = time.perf_counter() - started
-    found = model.solve(
-        time_limit_s=settings.time_limit_s,
-        seed=settings.seed,
-        workers=settings.workers,
-        on_progress=on_progress,
-    )
+    found = _run(model, settings, on_progress)
+    if found.status is PlanStatus.INFEASIBLE and scenario.rules.allow_single_days:
+        # The normal grid leaves out single days inside weeks that could be
+        # full; before saying no plan exists, try with every open day.
+        complete = StagePlanModel(ModelData(scenario, calendar, complete=True))
+        found = _run(complete, settings, on_progress)
     base = SolveResult(
         status=found.status,
         calendar=calendar,
@@ -129,6 +129,17 @@ def solve(
         best_bound=found.bound,
         terms=found.terms,
         kpis=plan_kpis(scenario, calendar, plan, verdict),
+    )
+
+
+def _run(
+    model: StagePlanModel, settings: SolveSettings, on_progress: Callable[[Progress], None] | None
+) -> ModelResult:
+    return model.solve(
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        workers=settings.workers,
+        on_progress=on_progress,
     )
 
 

@@ -14,7 +14,7 @@ from models import PlanStatus
 
 from .data import ModelData
 from .objective import ObjectiveTerms, add_objective
-from .rules_block import add_r4_block
+from .rules_block import add_r4_block, add_r5_single_days
 from .rules_duration import add_r1_r2_duration
 from .rules_holidays import add_r8_holiday_days, add_r9_summer_rest
 from .rules_hosts import add_r10_host_capacity
@@ -111,6 +111,7 @@ class StagePlanModel:
         # R3 and R7 are in the grid itself (no variable where nothing may go).
         add_r1_r2_duration(self.model, data, self.variables, self.switches)
         self.block_starts = add_r4_block(self.model, data, self.variables, self.switches)
+        add_r5_single_days(self.model, data, self.variables)
         add_r6_missions(self.model, data, self.variables, self.switches)
         add_r8_holiday_days(self.model, data, self.variables, self.switches)
         add_r9_summer_rest(self.model, data, self.variables, self.switches)
@@ -169,7 +170,7 @@ class StagePlanModel:
                     chosen.extend(self.data.week_info[monday].working_days)
             chosen.extend(
                 d
-                for d, var in self.variables.mission_day[group.index].items()
+                for d, var in self.variables.day[group.index].items()
                 if solver.boolean_value(var)
             )
             for student in group.students:

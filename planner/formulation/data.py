@@ -3,12 +3,14 @@ scenario and its calendar.
 
 Two reductions keep the model small without losing any optimal plan:
 
-* **Weeks, not days.** A student's decisions are the full weeks he spends
-  in company plus, inside mission windows, single mission days (R6). The
-  solver never places other single days: they would only add surplus and
-  fragmentation. R7 (blocked dates), the student's availability and R10
-  (closures, eligibility) remove ineligible weeks and days up front, so
-  they need no constraint.
+* **Weeks, then days.** A student's decisions are the full weeks he spends
+  in company and single days (R5): the mission days (R6) and the open days
+  of weeks that cannot be full for him (a blocked Wednesday, a closure).
+  Single days inside weeks that could be full are left out of the normal
+  grid (a full week serves better); the *complete* grid has them all and
+  is used before any claim that no plan exists. R7 (blocked dates), the
+  student's availability and R10 (closures, eligibility) remove ineligible
+  weeks and days up front, so they need no constraint.
 * **Interchangeable students share variables.** Students with the same
   requirement, availability, closures and missions, whose host cannot be
   over capacity, are one *group*. Copying one member's calendar onto
@@ -63,8 +65,11 @@ class Group:
         What each member owes (identical by construction).
     weeks
         Mondays of the whole weeks the members may spend in company.
+    single_days
+        Dates the members may spend in company as single days (R5).
     mission_days
-        Dates the members may spend as mission days, by mission id.
+        Dates of each mission window the members may spend as mission days
+        (R6), by mission id; all are single days.
     host
         The host, when its capacity can bind (else None: capacity is slack).
     ineligible_host
@@ -77,6 +82,7 @@ class Group:
     students: tuple[str, ...]
     requirement: Requirement
     weeks: tuple[dt.date, ...]
+    single_days: tuple[dt.date, ...]
     mission_days: dict[str, tuple[dt.date, ...]]
     host: str | None
     ineligible_host: str | None
@@ -86,17 +92,21 @@ class Group:
     def size(self) -> int:
         return len(self.students)
 
-    @property
-    def all_mission_days(self) -> tuple[dt.date, ...]:
-        return tuple(sorted({d for days in self.mission_days.values() for d in days}))
-
 
 class ModelData:
     """Scenario and calendar reduced to the grid of the CP-SAT model."""
 
-    def __init__(self, scenario: Scenario, calendar: Calendar, *, collapse: bool = True):
+    def __init__(
+        self,
+        scenario: Scenario,
+        calendar: Calendar,
+        *,
+        collapse: bool = True,
+        complete: bool = False,
+    ):
         self.scenario = scenario
         self.calendar = calendar
+        self.complete = complete
         self.profile = scenario.rules
         self.week_info = _week_infos(scenario, calendar)
         self.coupled_hosts = _coupled_hosts(scenario)
@@ -109,6 +119,10 @@ class ModelData:
     @cached_property
     def max_preferred_weight(self) -> int:
         return max((w.weight for w in self.scenario.progression.preferred), default=0)
+
+    def preferred_weight_of(self, date: dt.date) -> int:
+        """Weight of the best preferred window holding ``date`` (R7, soft)."""
+        return max((w.weight for w in self.scenario.progression.preferred if date in w), default=0)
 
     def group_of(self, student_id: str) -> Group:
         return next(g for g in self.groups if student_id in g.students)
@@ -162,7 +176,8 @@ class ModelData:
         open_day = _DayTest(self.calendar, student, host)
         weeks: tuple[dt.date, ...] = ()
         missions: dict[str, tuple[dt.date, ...]] = {}
-        if ineligible is None and requirement.required_weeks > 0:
+        owes_weeks = ineligible is None and requirement.required_weeks > 0
+        if owes_weeks:
             weeks = tuple(
                 monday
                 for monday, info in self.week_info.items()
@@ -170,17 +185,31 @@ class ModelData:
             )
         if ineligible is None and requirement.missions:
             missions = self._mission_days(student, open_day)
+        single = {d for days in missions.values() for d in days}
+        if owes_weeks and self.profile.allow_single_days:
+            single.update(self._loose_days(open_day, set(weeks)))
         start = student.earliest_start or self.calendar.first_date
         return Group(
             index=index,
             students=tuple(s.id for s in students),
             requirement=requirement,
             weeks=weeks,
+            single_days=tuple(sorted(single)),
             mission_days=missions,
             host=host.id if host is not None and host.id in self.coupled_hosts else None,
             ineligible_host=ineligible,
             first_concerned=start - dt.timedelta(days=start.weekday()),
         )
+
+    def _loose_days(self, open_day: _DayTest, full_weeks: set[dt.date]) -> set[dt.date]:
+        """Open days of the weeks that cannot be full (all open days when complete)."""
+        return {
+            day.date
+            for monday, days in self.calendar.weeks.items()
+            if self.complete or monday not in full_weeks
+            for day in days
+            if open_day(day.date)
+        }
 
     def _mission_days(
         self, student: Student, open_day: _DayTest

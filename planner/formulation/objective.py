@@ -37,6 +37,9 @@ class ObjectiveTerms:
         Days in company on school-holiday dates.
     surplus_days
         Days placed beyond each student's requirement.
+    single_days
+        Days in company outside full weeks (mission days included): the
+        team prefers whole weeks where the progression allows them.
     """
 
     preferred: LinearExpr
@@ -44,6 +47,7 @@ class ObjectiveTerms:
     fragmentation: LinearExpr
     holiday_days: LinearExpr
     surplus_days: LinearExpr
+    single_days: LinearExpr
 
     def as_dict(self) -> dict[str, LinearExpr]:
         return dict(self.__dict__)
@@ -51,7 +55,7 @@ class ObjectiveTerms:
 
 def add_objective(model: CpModel, data: ModelData, variables: Variables) -> ObjectiveTerms:
     """Build the terms, set their weighted sum as the objective, return them."""
-    placed = [g for g in data.groups if variables.week[g.index] or variables.mission_day[g.index]]
+    placed = [g for g in data.groups if variables.week[g.index] or variables.day[g.index]]
     terms = ObjectiveTerms(
         preferred=_sum_over(placed, lambda g: _preferred_misses(g, data, variables)),
         sync=_split_weeks(model, data, variables),
@@ -60,6 +64,7 @@ def add_objective(model: CpModel, data: ModelData, variables: Variables) -> Obje
         surplus_days=_sum_over(
             placed, lambda g: placed_units(g, variables) - g.requirement.required_units
         ),
+        single_days=_sum_over(placed, lambda g: _single_days(g, variables)),
     )
     weights = data.scenario.weights.model_dump()
     named = terms.as_dict()
@@ -73,11 +78,25 @@ def _sum_over(groups: list[Group], term: object) -> LinearExpr:
     return LinearExpr.sum([g.size * term(g) for g in groups])
 
 
+def _single_days(group: Group, variables: Variables) -> LinearExpr:
+    return LinearExpr.sum(list(variables.day[group.index].values()))
+
+
 def _preferred_misses(group: Group, data: ModelData, variables: Variables) -> LinearExpr:
+    """How far each full week (and single day) falls below the best window.
+
+    A single day costs a fifth of a week's miss, rounded up so that it is
+    never cheaper than the full week it could replace; mission days cost
+    nothing here, the progression puts them where they are.
+    """
     best = data.max_preferred_weight
     weeks = variables.week[group.index]
-    costs = {m: best - data.week_info[m].preferred_weight for m in weeks}
-    return LinearExpr.weighted_sum([weeks[m] for m in costs], list(costs.values()))
+    missions = {d for dates in group.mission_days.values() for d in dates}
+    days = {d: var for d, var in variables.day[group.index].items() if d not in missions}
+    literals = [*weeks.values(), *days.values()]
+    costs = [best - data.week_info[m].preferred_weight for m in weeks]
+    costs += [-(-(best - data.preferred_weight_of(d)) // 5) for d in days]
+    return LinearExpr.weighted_sum(literals, costs)
 
 
 def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExpr:

@@ -1,5 +1,5 @@
-"""R4 block of consecutive full weeks (and R5, which needs no constraint:
-the model places full weeks and mission days only, both allowed by R5)."""
+"""R4 block of consecutive full weeks and R5 split periods (full weeks or
+single days)."""
 
 from __future__ import annotations
 
@@ -41,3 +41,26 @@ def add_r4_block(
         constraint = model.add_bool_or(list(starts.values()))
         switches.enforce(constraint, "R4", f"g{group.index}")
     return starts_by_group
+
+
+def add_r5_single_days(model: CpModel, data: ModelData, variables: Variables) -> None:
+    """R5 (counting conventions): a single day is not part of a full week.
+
+    A student's single days never fall in one of his full weeks, and never
+    cover every working day of a whole week: that week would count as a
+    full week, not as single days (nor as mission days, R6). Written as one
+    linear row per week, ``sum(days) + (n - 1) * full <= n - 1``, which the
+    LP sees (a week never counts more than 5 units).
+    """
+    for group in data.groups:
+        weeks = variables.week[group.index]
+        days = variables.day[group.index]
+        for monday, working in data.calendar.weeks.items():
+            singles = [days[d.date] for d in working if d.date in days]
+            if not singles:
+                continue
+            room = len(working) - 1 if data.calendar.is_whole_week(monday) else len(working)
+            if monday in weeks:
+                model.add(sum(singles) + room * weeks[monday] <= room)
+            elif len(singles) > room:
+                model.add(sum(singles) <= room)

@@ -17,7 +17,7 @@ from .variables import Variables
 def placed_units(group: Group, variables: Variables) -> LinearExpr:
     """Weeks of internship of one member, in fifths of a week (rules.md counting)."""
     weeks = list(variables.week[group.index].values())
-    days = list(variables.mission_day[group.index].values())
+    days = list(variables.day[group.index].values())
     return LinearExpr.weighted_sum(weeks + days, [5] * len(weeks) + [1] * len(days))
 
 

@@ -22,7 +22,7 @@ def holiday_days(group: Group, data: ModelData, variables: Variables) -> LinearE
         if count:
             terms.append(var)
             coefficients.append(count)
-    for date, var in variables.mission_day[group.index].items():
+    for date, var in variables.day[group.index].items():
         if data.calendar.day(date).school_holidays:
             terms.append(var)
             coefficients.append(1)

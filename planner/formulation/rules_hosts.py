@@ -39,7 +39,7 @@ def _interns_by_date(groups: list[int], variables: Variables) -> dict[object, li
     dates: set[dt.date] = set()
     for g in groups:
         dates.update(variables.week[g])
-        dates.update(variables.mission_day[g])
+        dates.update(variables.day[g])
     result: dict[object, list[IntVar]] = {}
     for date in sorted(dates):
         literals = [lit for g in groups for lit in variables.in_company(g, date)]

@@ -17,25 +17,23 @@ from .variables import Variables
 def add_r6_missions(
     model: CpModel, data: ModelData, variables: Variables, switches: RuleSwitches
 ) -> None:
-    """R6: in each mission window, the required days on allowed weekdays,
-    at most ``max_per_week`` a week; a mission day is a single day, never
-    inside one of the student's full weeks."""
+    """R6: in each mission window, the required single days on allowed
+    weekdays, at most ``max_per_week`` of them a week."""
     missions = {m.id: m for m in data.scenario.progression.missions}
     for group in data.groups:
         owner = f"g{group.index}"
-        days = variables.mission_day[group.index]
+        days = variables.day[group.index]
         for mission_id, dates in group.mission_days.items():
             mission = missions[mission_id]
             chosen = [days[d] for d in dates]
-            switches.enforce(model.add(sum(chosen) == mission.days), "R6", owner)
+            # Exactly the days asked in the normal grid (extra days in a window
+            # would only be surplus); at least them in the complete grid, which
+            # must not miss any plan before one is declared impossible.
+            needed = sum(chosen) >= mission.days if data.complete else sum(chosen) == mission.days
+            switches.enforce(model.add(needed), "R6", owner)
             for week in _by_week(dates, days).values():
                 if len(week) > mission.max_per_week:
                     switches.enforce(model.add(sum(week) <= mission.max_per_week), "R6", owner)
-        weeks = variables.week[group.index]
-        for date, day in days.items():
-            monday = monday_of(date)
-            if monday in weeks:
-                model.add_bool_or([day.Not(), weeks[monday].Not()])
 
 
 def _by_week(

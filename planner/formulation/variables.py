@@ -16,25 +16,23 @@ class Variables:
     ----------
     week
         ``week[g][monday]``: group ``g`` spends that full week in company.
-    mission_day
-        ``mission_day[g][date]``: group ``g`` spends that date in company as
-        a project-management mission day (R6).
+    day
+        ``day[g][date]``: group ``g`` spends that date in company as a
+        single day (R5), e.g. a project-management mission day (R6).
     """
 
     def __init__(self, model: CpModel, data: ModelData):
         self.week: list[dict[dt.date, IntVar]] = []
-        self.mission_day: list[dict[dt.date, IntVar]] = []
+        self.day: list[dict[dt.date, IntVar]] = []
         for group in data.groups:
             g = group.index
             self.week.append({m: model.new_bool_var(f"week_g{g}_{m}") for m in group.weeks})
-            self.mission_day.append(
-                {d: model.new_bool_var(f"mission_g{g}_{d}") for d in group.all_mission_days}
-            )
+            self.day.append({d: model.new_bool_var(f"day_g{g}_{d}") for d in group.single_days})
 
     def in_company(self, g: int, date: dt.date) -> list[IntVar]:
         """Literals that put group ``g`` in company on ``date`` (at most one is true)."""
         monday = date - dt.timedelta(days=date.weekday())
         found = [self.week[g][monday]] if monday in self.week[g] else []
-        if date in self.mission_day[g]:
-            found.append(self.mission_day[g][date])
+        if date in self.day[g]:
+            found.append(self.day[g][date])
         return found
