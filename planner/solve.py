@@ -13,7 +13,14 @@ from models import Calendar, Plan, PlanStatus, Scenario
 from .calendar import build_calendar
 from .counting import build_plan
 from .diagnose import Conflict, diagnose
-from .formulation import SUBSOLVERS, ModelData, ModelResult, Progress, StagePlanModel
+from .formulation import (
+    SUBSOLVERS,
+    ModelData,
+    ModelResult,
+    Progress,
+    StagePlanModel,
+    StopHandle,
+)
 from .kpis import plan_kpis
 from .validate import Verdict, validate_plan
 
@@ -87,23 +94,36 @@ def solve(
     scenario: Scenario,
     settings: SolveSettings | None = None,
     on_progress: Callable[[Progress], None] | None = None,
+    stop: StopHandle | None = None,
 ) -> SolveResult:
     """Place every student's periods and check the plan independently.
 
     A plan the validator rejects is never returned as a plan: the status
     becomes ``INVALID`` (a bug of the formulation, reported as such).
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    settings
+        Time limit, seed and workers; the scenario's when None.
+    on_progress
+        Called with each improving solution (from the solver's thread).
+    stop
+        Lets another thread (the dashboard's Stop button) end the search;
+        the best plan found so far is kept and validated as usual.
     """
     settings = settings or SolveSettings.of(scenario)
     started = time.perf_counter()
     calendar = build_calendar(scenario)
     model = StagePlanModel(ModelData(scenario, calendar))
     build_time = time.perf_counter() - started
-    found = _run(model, settings, on_progress)
+    found = _run(model, settings, on_progress, stop)
     if found.status is PlanStatus.INFEASIBLE and scenario.rules.allow_single_days:
         # The normal grid leaves out single days inside weeks that could be
         # full; before saying no plan exists, try with every open day.
         complete = StagePlanModel(ModelData(scenario, calendar, complete=True))
-        found = _run(complete, settings, on_progress)
+        found = _run(complete, settings, on_progress, stop)
     base = SolveResult(
         status=found.status,
         calendar=calendar,
@@ -133,13 +153,17 @@ def solve(
 
 
 def _run(
-    model: StagePlanModel, settings: SolveSettings, on_progress: Callable[[Progress], None] | None
+    model: StagePlanModel,
+    settings: SolveSettings,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopHandle | None,
 ) -> ModelResult:
     return model.solve(
         time_limit_s=settings.time_limit_s,
         seed=settings.seed,
         workers=settings.workers,
         on_progress=on_progress,
+        stop=stop,
     )
 
 

@@ -1,7 +1,14 @@
 """The CP-SAT formulation of the internship rules (one module per rule
 family). Never imported by the validator."""
 
-from .cpmodel import SUBSOLVERS, ModelResult, Progress, StagePlanModel, configure_solver
+from .cpmodel import (
+    SUBSOLVERS,
+    ModelResult,
+    Progress,
+    StagePlanModel,
+    StopHandle,
+    configure_solver,
+)
 from .data import Group, ModelData
 
 __all__ = [
@@ -11,5 +18,6 @@ __all__ = [
     "ModelResult",
     "Progress",
     "StagePlanModel",
+    "StopHandle",
     "configure_solver",
 ]

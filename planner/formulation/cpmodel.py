@@ -4,6 +4,7 @@ explicit order, solved, and read back in one place."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,6 +90,36 @@ def configure_solver(
     parameters.subsolvers.extend(SUBSOLVERS[:workers])
 
 
+class StopHandle:
+    """Lets another thread stop a running solve; the best plan so far is kept.
+
+    Thread-safe: :meth:`request` may come before the solve starts, during
+    it, or after it ended.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._solver: cp_model.CpSolver | None = None
+        self._requested = False
+
+    @property
+    def requested(self) -> bool:
+        return self._requested
+
+    def request(self) -> None:
+        """Ask the solve to stop as soon as it can."""
+        with self._lock:
+            self._requested = True
+            if self._solver is not None:
+                self._solver.stop_search()
+
+    def attach(self, solver: cp_model.CpSolver) -> None:
+        with self._lock:
+            self._solver = solver
+            if self._requested:
+                solver.stop_search()
+
+
 class StagePlanModel:
     """CP-SAT formulation of rules R1-R10 over a :class:`ModelData` grid.
 
@@ -130,6 +161,7 @@ class StagePlanModel:
         seed: int,
         workers: int,
         on_progress: Callable[[Progress], None] | None = None,
+        stop: StopHandle | None = None,
     ) -> ModelResult:
         """Solve reproducibly: same model, seed and workers give the same plan.
 
@@ -140,14 +172,20 @@ class StagePlanModel:
         """
         solver = cp_model.CpSolver()
         configure_solver(solver, time_limit_s, seed, workers)
-        callback = _ProgressCallback(on_progress)
+        callback = _ProgressCallback(on_progress, stop)
+        if stop is not None:
+            if stop.requested:  # CP-SAT forgets a stop asked before solve() starts
+                return self._result(solver, PlanStatus.UNKNOWN, 0, solved=False)
+            stop.attach(solver)
         status = solver.solve(self.model, callback)
         return self._result(solver, _STATUS[status], callback.solutions)
 
     def _result(
-        self, solver: cp_model.CpSolver, status: PlanStatus, solutions: int
+        self, solver: cp_model.CpSolver, status: PlanStatus, solutions: int, solved: bool = True
     ) -> ModelResult:
         has_plan = status.has_plan
+        if not solved:
+            return ModelResult(status, {}, None, None, {}, 0.0, 0.0, 0, self.size())
         return ModelResult(
             status=status,
             dates=self._read_dates(solver) if has_plan else {},
@@ -192,13 +230,16 @@ class StagePlanModel:
 
 
 class _ProgressCallback(cp_model.CpSolverSolutionCallback):
-    def __init__(self, on_progress: Callable[[Progress], None] | None):
+    def __init__(self, on_progress: Callable[[Progress], None] | None, stop: StopHandle | None):
         super().__init__()
         self._on_progress = on_progress
+        self._stop = stop
         self.solutions = 0
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        if self._stop is not None and self._stop.requested:
+            self.stop_search()  # a stop that raced with the start of the solve
         if self._on_progress is not None:
             self._on_progress(
                 Progress(

@@ -1,0 +1,56 @@
+"""solve(): settings, the stop handle, and the validator's last word."""
+
+from __future__ import annotations
+
+import threading
+
+from models import PlanStatus, load_scenario
+from planner.formulation import StopHandle
+from planner.solve import SolveSettings, solve
+
+DEFAULT = "scenarios/default.yaml"
+
+
+def test_settings_override_the_scenario_and_reach_the_summary() -> None:
+    scenario = load_scenario(DEFAULT)
+    settings = SolveSettings.of(scenario, time_limit_s=30, seed=7, workers=1)
+
+    info = solve(scenario, settings).solve_info("x.yaml")
+
+    assert (info["seed"], info["workers"], info["time_limit_s"]) == (7, 1, 30)
+    assert info["subsolvers"] == ["max_lp"]
+    assert info["scenario_file"] == "x.yaml"
+
+
+def test_a_stop_requested_before_the_solve_ends_it_at_once() -> None:
+    scenario = load_scenario(DEFAULT)
+    stop = StopHandle()
+    stop.request()
+
+    result = solve(scenario, SolveSettings.of(scenario), stop=stop)
+
+    assert stop.requested
+    assert result.status in (PlanStatus.UNKNOWN, PlanStatus.FEASIBLE)
+    assert result.solve_time_s < 5
+
+
+def test_a_stop_from_another_thread_keeps_the_best_plan_validated() -> None:
+    scenario = load_scenario("scenarios/bloc-novembre-annee2.yaml")
+    stop = StopHandle()
+    found = threading.Event()
+
+    def on_progress(_: object) -> None:
+        found.set()
+
+    def stopper() -> None:
+        found.wait(timeout=30)
+        stop.request()
+
+    thread = threading.Thread(target=stopper)
+    thread.start()
+    result = solve(scenario, SolveSettings.of(scenario), on_progress, stop)
+    thread.join()
+
+    assert result.status in (PlanStatus.FEASIBLE, PlanStatus.OPTIMAL)
+    assert result.verdict is not None and result.verdict.ok
+    assert result.solve_time_s < 10
