@@ -1,0 +1,1 @@
+"""The Streamlit dashboard of stageplan (French UI); renders what planner/ computes."""
