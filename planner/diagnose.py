@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from models import RULE_TITLES, Calendar, Scenario, Student, requirement_of
 
-from .formulation import ModelData, StagePlanModel, configure_solver
+from .formulation import Group, ModelData, StagePlanModel, configure_solver
 
 #: Seconds allowed to each small feasibility check.
 _CHECK_SECONDS = 10.0
@@ -136,18 +136,41 @@ def _message(who: str, rules: tuple[str, ...], data: ModelData, students: tuple[
 
 
 def _grid_detail(data: ModelData, student_id: str) -> str:
+    """What the calendar leaves to one student: weeks he needs, weeks he can have."""
     student = next(s for s in data.scenario.students if s.id == student_id)
     group = data.group_of(student_id)
-    parts = [f"{len(group.weeks)} semaines complètes possibles (R7 dates bloquées"]
+    reasons = ["R7 dates bloquées"]
     if student.earliest_start:
-        parts.append(f", arrivée le {student.earliest_start.isoformat()}")
+        reasons.append(f"arrivée le {student.earliest_start.isoformat()}")
     if student.unavailable:
-        parts.append(", indisponibilités")
+        reasons.append("indisponibilités")
     host = data.scenario.host(student.host)
     if host is not None and host.closures:
-        parts.append(", fermetures de l'entreprise R10")
-    parts.append(")")
-    return f"{_who(student)} : " + "".join(parts)
+        reasons.append("fermetures de l'entreprise R10")
+    needed = group.requirement.required_weeks
+    reachable = _weeks_text(_reachable_units(data, group) / 5)
+    return (
+        f"{_who(student)} : {needed} semaines requises, au plus {reachable} possibles dont "
+        f"{len(group.weeks)} semaines complètes ({', '.join(reasons)})"
+    )
+
+
+def _reachable_units(data: ModelData, group: Group) -> int:
+    """Most weeks (in fifths) the calendar lets the group spend in company."""
+    full = set(group.weeks)
+    singles = set(group.single_days)
+    units = 5 * len(full)
+    for monday, working in data.calendar.weeks.items():
+        if monday in full:
+            continue
+        open_days = sum(1 for d in working if d.date in singles)
+        whole = data.calendar.is_whole_week(monday)
+        units += min(open_days, len(working) - 1) if whole else open_days
+    return units
+
+
+def _weeks_text(weeks: float) -> str:
+    return f"{weeks:g}".replace(".", ",")
 
 
 def _who(student: Student) -> str:

@@ -95,6 +95,9 @@ def test_solve_infeasible_bundled_scenario(
     assert "Aucun plan ne respecte les règles" in err
     assert "Bastien G. (a03)" in err
     assert "R1 (durée de 16 semaines)" in err
+    # 8 full weeks between his arrival and the exams, plus single days in the
+    # weeks that blocked dates keep from being full.
+    assert "16 semaines requises, au plus 9 possibles dont 8 semaines complètes" in err
     assert "Jules R." not in err and "Nina L." not in err
     assert not out.exists()
 

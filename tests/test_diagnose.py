@@ -30,7 +30,9 @@ def test_late_starter_is_named_with_the_duration_rule() -> None:
     assert conflict.students == ("s2",)
     assert conflict.rules == ("R1",)
     assert conflict.message.startswith("Élève s2 (s2) : R1 (durée de 16 semaines)")
-    assert "7 semaines complètes possibles" in conflict.message
+    assert (
+        "16 semaines requises, au plus 7 possibles dont 7 semaines complètes" in conflict.message
+    )
     assert "arrivée le 2027-05-03" in conflict.message
 
 
@@ -84,7 +86,7 @@ def test_closures_are_mentioned_in_the_details() -> None:
     scn = scenario([student("s1", host="h1")], hosts=[host("h1", closures=[closure])])
     (conflict,) = _diagnose(scn)
     assert (conflict.students, conflict.rules) == (("s1",), ("R1",))
-    assert "13 semaines complètes possibles" in conflict.message
+    assert "au plus 13 possibles dont 13 semaines complètes" in conflict.message
     assert "fermetures de l'entreprise R10" in conflict.message
 
 

@@ -87,7 +87,7 @@ def test_r1_solver_places_all_sixteen_eligible_weeks() -> None:
 def test_r1_fifteen_eligible_weeks_is_infeasible() -> None:
     result = _infeasible(scenario([student("s1")], open_ranges=FIFTEEN))
     assert _conflicts(result) == [(("s1",), ("R1",))]
-    assert "15 semaines complètes possibles" in result.conflicts[0].message
+    assert "au plus 15 possibles dont 15 semaines complètes" in result.conflicts[0].message
 
 
 def test_r1_validator_flags_fifteen_weeks() -> None:
