@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models import Calendar, DayKind, Plan, Scenario, requirement_of
+from models import Calendar, DayKind, PeriodKind, Plan, Scenario, requirement_of
 
 from .counting import full_weeks
 from .validate import Verdict
@@ -29,8 +29,12 @@ def plan_kpis(
         "split_teaching_weeks": _split_weeks(scenario, calendar, dates),
         "teaching_weeks_lost_per_student": round(teaching_days / 5 / max(1, len(owing)), 2),
         "holiday_days": sum(c.holiday_days for c in verdict.students),
-        "periods_of_weeks": sum(1 for p in plan.periods if p.kind.value in ("block", "period")),
-        "single_day_periods": sum(1 for p in plan.periods if p.kind.value in ("days", "missions")),
+        "periods_of_weeks": sum(
+            1 for p in plan.periods if p.kind in (PeriodKind.BLOCK, PeriodKind.PERIOD)
+        ),
+        "single_day_periods": sum(
+            1 for p in plan.periods if p.kind in (PeriodKind.DAYS, PeriodKind.MISSIONS)
+        ),
     }
 
 

@@ -7,6 +7,7 @@ plan's cost can be broken down term by term (KPIs, explanations).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr
@@ -72,9 +73,8 @@ def add_objective(model: CpModel, data: ModelData, variables: Variables) -> Obje
     return terms
 
 
-def _sum_over(groups: list[Group], term: object) -> LinearExpr:
+def _sum_over(groups: list[Group], term: Callable[[Group], LinearExpr]) -> LinearExpr:
     """Sum of a per-member term over groups, each counted once per member."""
-    assert callable(term)
     return LinearExpr.sum([g.size * term(g) for g in groups])
 
 
