@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from models import Calendar, DayKind, PeriodKind, Plan, Scenario, requirement_of
+from models import Calendar, DayKind, PeriodKind, Plan, Scenario, monday_of, requirement_of
 
 from .counting import full_weeks
 from .validate import Verdict
@@ -47,7 +47,10 @@ def _split_weeks(scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt
     for monday, days in calendar.weeks.items():
         if not any(d.kind is DayKind.TEACHING for d in days):
             continue
-        present = [s for s in needing if s.earliest_start is None or s.earliest_start <= monday]
+        # A student belongs to the class from the week he arrives in.
+        present = [
+            s for s in needing if s.earliest_start is None or monday_of(s.earliest_start) <= monday
+        ]
         flags = {monday in out[s.id] for s in present}
         count += flags == {True, False}
     return count
