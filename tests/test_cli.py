@@ -73,6 +73,8 @@ def test_solve_bundled_scenario(
     assert (summary["seed"], summary["workers"]) == (solver["seed"], solver["workers"])
     assert summary["hard_violations"] == 0
     assert summary["objective"] == summary["best_bound"]
+    # The plan-side KPI recomputes the model's synchronisation term exactly.
+    assert summary["kpis"]["split_teaching_weeks"] == summary["objective_terms"]["sync"]
     students = _rows(out / "students.csv")
     assert len(students) == summary["num_students"] > 0
     for row in students:
