@@ -202,7 +202,7 @@ class SolverSettings(BaseModel):
     time_limit_s: float = Field(60.0, gt=0, le=3600)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     workers: int = Field(
-        1, ge=1, le=64, description="1 = the max_lp worker alone (fastest here, deterministic)"
+        1, ge=1, le=8, description="1 = the max_lp worker alone; up to 8 distinct CP-SAT workers"
     )
 
 

@@ -57,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     solve_cmd = commands.add_parser("solve", help="calcule le plan d'un scénario")
     solve_cmd.add_argument("scenario", type=Path, help="fichier de scénario YAML")
     solve_cmd.add_argument("--out", type=Path, required=True, help="dossier du plan")
-    solve_cmd.add_argument("--time-limit", type=float, help="secondes de calcul au plus")
+    solve_cmd.add_argument("--time-limit", type=_positive, help="secondes de calcul au plus")
     solve_cmd.add_argument("--seed", type=int, help="graine du solveur")
-    solve_cmd.add_argument("--workers", type=int, help="nombre de fils de calcul du solveur")
+    solve_cmd.add_argument(
+        "--workers", type=int, choices=range(1, 9), help="fils de calcul du solveur (1 à 8)"
+    )
     solve_cmd.add_argument("--quiet", action="store_true", help="sans progression ni résumé")
     solve_cmd.set_defaults(run=_solve)
     check_cmd = commands.add_parser("check", help="revérifie un plan (même modifié à la main)")
@@ -67,7 +69,19 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.set_defaults(run=_check)
     schema_cmd = commands.add_parser("schema", help="affiche le schéma JSON des scénarios")
     schema_cmd.set_defaults(run=_schema)
+    export_cmd = commands.add_parser("export", help="exporte un plan en Excel et en agendas ICS")
+    export_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
+    export_cmd.add_argument("--xlsx", type=Path, help="classeur Excel (défaut DIR/planning.xlsx)")
+    export_cmd.add_argument("--ics", type=Path, help="dossier des agendas (défaut DIR/agendas)")
+    export_cmd.set_defaults(run=_export)
     return parser
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"doit être positif : {text}")
+    return value
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -173,6 +187,25 @@ def _check(args: argparse.Namespace) -> int:
     verdict = validate_plan(scenario, calendar, plan)
     print(format_verdict(verdict, scenario))
     return EXIT_OK if verdict.ok else EXIT_CHECK_FAILED
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .exports import export_plan_dir  # only this command needs openpyxl and icalendar
+
+    try:
+        written, verdict = export_plan_dir(args.plan_dir, args.xlsx, args.ics)
+    except (PlanFileError, PlanWriteError, ScenarioError, CalendarError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    if not verdict.ok:
+        print(
+            f"Attention : ce plan enfreint {verdict.hard_violations} règle(s) ; "
+            f"voyez « stageplan check {args.plan_dir} ».",
+            file=sys.stderr,
+        )
+    for path in written:
+        print(f"Écrit : {path}")
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:
