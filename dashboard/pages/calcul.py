@@ -1,0 +1,168 @@
+"""Page « Calcul »: solve the current scenario off the script thread, follow
+the search live, stop it, and read the validator's verdict."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.ui import show_notice
+from dashboard.views import (
+    STATUS_LABELS,
+    fr_number,
+    students_placed,
+    students_table,
+    verdict_rules,
+)
+from models import RULE_TITLES, PlanStatus, Scenario
+from planner.solve import SolveResult, SolveSettings
+
+
+def _settings(scenario: Scenario) -> SolveSettings:
+    rev = state.revision()
+    solver = scenario.solver
+    with st.expander("Réglages du solveur"):
+        cols = st.columns(3)
+        time_limit = cols[0].number_input(
+            "Limite de temps (s)",
+            min_value=1.0,
+            max_value=3600.0,
+            value=float(solver.time_limit_s),
+            step=10.0,
+            key=f"calcul.time_limit.{rev}",
+        )
+        seed = cols[1].number_input(
+            "Graine", min_value=0, value=solver.seed, step=1, key=f"calcul.seed.{rev}"
+        )
+        workers = cols[2].number_input(
+            "Processus de recherche",
+            min_value=1,
+            max_value=8,
+            value=solver.workers,
+            step=1,
+            key=f"calcul.workers.{rev}",
+            help="1 : le plus rapide ici et déterministe.",
+        )
+    return SolveSettings.of(scenario, float(time_limit), int(seed), int(workers))
+
+
+def _gap_text(objective: float | None, bound: float | None) -> str:
+    if objective is None or bound is None:
+        return "—"
+    gap = abs(objective - bound) / max(1.0, abs(objective))
+    return f"{100 * gap:.1f} %".replace(".", ",")
+
+
+@st.fragment(run_every=0.5)
+def _live() -> None:
+    """Progress of the running solve, refreshed every half second."""
+    job = state.running_job()
+    if job is None or job.done:
+        state.collect_finished_job()
+        st.rerun()
+        return
+    progress = job.progress
+    cols = st.columns(5)
+    cols[0].metric("Meilleur objectif", fr_number(progress.objective) if progress else "—")
+    cols[1].metric("Borne", fr_number(progress.bound) if progress else "—")
+    cols[2].metric("Écart", _gap_text(progress.objective, progress.bound) if progress else "—")
+    cols[3].metric("Temps écoulé", f"{job.elapsed_s:.1f} s".replace(".", ","))
+    cols[4].metric("Solutions trouvées", progress.solutions if progress else 0)
+    limit = job.settings.time_limit_s
+    st.progress(
+        min(1.0, job.elapsed_s / limit),
+        text=f"Recherche en cours pour « {job.label} » (limite {limit:g} s)…",
+    )
+    if job.stop_requested:
+        st.info("Arrêt demandé : le meilleur plan trouvé jusqu'ici sera conservé.")
+    elif st.button("Arrêter", key="calcul.stop", help="Garde le meilleur plan trouvé."):
+        job.stop()
+        st.info("Arrêt demandé : le meilleur plan trouvé jusqu'ici sera conservé.")
+
+
+def _solve_button(scenario: Scenario, settings: SolveSettings) -> None:
+    if not st.button("Calculer", type="primary", key="calcul.run"):
+        return
+    cached = state.cached_result(scenario, settings)
+    if cached is not None:
+        state.record_result(scenario, settings, state.current_label(), cached)
+        st.info(
+            "Ce scénario a déjà été calculé avec ces réglages : "
+            "résultat repris, sans nouveau calcul."
+        )
+        return
+    job = state.start_solve(scenario, settings, state.current_label())
+    if job.done:  # synchronous solve (tests)
+        state.collect_finished_job()
+        show_notice()
+
+
+def _result(result: SolveResult, scenario: Scenario) -> None:
+    st.subheader("Résultat")
+    status = STATUS_LABELS[result.status]
+    message = f"Statut : **{status}** ({result.status.value})"
+    if result.status is PlanStatus.OPTIMAL:
+        st.success(message)
+    elif result.status is PlanStatus.FEASIBLE:
+        st.warning(message + " — le calcul a été arrêté ou a atteint sa limite de temps.")
+    else:
+        st.error(message)
+    cols = st.columns(4)
+    cols[0].metric(
+        "Objectif", fr_number(result.objective) if result.objective is not None else "—"
+    )
+    cols[1].metric("Borne", fr_number(result.best_bound) if result.best_bound is not None else "—")
+    cols[2].metric("Écart", _gap_text(result.objective, result.best_bound))
+    total = result.build_time_s + result.solve_time_s
+    cols[3].metric("Temps de calcul", f"{total:.1f} s".replace(".", ","))
+    if result.status is PlanStatus.INFEASIBLE:
+        st.markdown("**Aucun plan ne respecte les règles. Conflits :**")
+        for conflict in result.conflicts:
+            rules = ", ".join(f"{r} {RULE_TITLES.get(r, '')}" for r in conflict.rules)
+            st.error(f"{conflict.message}\n\n_Règles en conflit : {rules}_")
+        if not result.conflicts:
+            st.error("Le diagnostic n'a pas isolé de conflit plus petit que la classe entière.")
+    elif result.status is PlanStatus.UNKNOWN:
+        st.warning("Aucun plan trouvé dans la limite de temps : augmentez-la et relancez.")
+    if result.verdict is None:
+        return
+    verdict = result.verdict
+    placed, owing = students_placed(verdict)
+    if verdict.ok:
+        st.success(
+            f"Vérification indépendante : toutes les règles R1 à R10 sont respectées "
+            f"({placed} / {owing} élèves placés)."
+        )
+    else:
+        st.error(f"Vérification indépendante : {verdict.hard_violations} violation(s).")
+        for rule, violations in verdict.by_rule().items():
+            with st.expander(f"{rule} {RULE_TITLES.get(rule, '')} ({len(violations)})"):
+                for v in violations:
+                    st.markdown(f"- {v.message}")
+    st.dataframe(verdict_rules(verdict), hide_index=True, width="stretch")
+    with st.expander("Verdict par élève"):
+        st.dataframe(students_table(verdict, scenario), hide_index=True, width="stretch")
+
+
+def _render() -> None:
+    st.title("Calcul")
+    show_notice()
+    scenario = state.current_scenario()
+    st.caption(
+        f"Scénario « {state.current_label()} » — {scenario.name} : "
+        f"{len(scenario.students)} élèves, {len(scenario.hosts)} entreprises."
+    )
+    settings = _settings(scenario)
+    if state.running_job() is None:
+        _solve_button(scenario, settings)
+    if state.running_job() is not None:
+        _live()
+        return
+    result = state.current_result()
+    if result is None:
+        st.info("Cliquez sur « Calculer » pour placer les périodes de stage de la classe.")
+        return
+    _result(result, scenario)
+
+
+_render()

@@ -1,0 +1,64 @@
+"""Page « Élève »: one student's periods and his checklist of rules R1-R10."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard import state
+from dashboard.charts import student_gantt
+from dashboard.ui import no_plan_hint, show_notice
+from dashboard.views import ROUTE_LABELS, period_table, rule_checklist
+from models import requirement_of
+
+_COLOURS = {True: "green", False: "red", None: "gray"}
+
+
+def _render() -> None:
+    st.title("Élève")
+    show_notice()
+    scenario = state.current_scenario()
+    result = state.current_result()
+    if result is None or result.plan is None or result.verdict is None:
+        no_plan_hint()
+        return
+    plan, verdict, calendar = result.plan, result.verdict, result.calendar
+    students = {s.id: s for s in scenario.students}
+    student_id = st.selectbox(
+        "Élève",
+        options=list(students),
+        format_func=lambda sid: f"{students[sid].name} ({sid})",
+        key="eleve.student",
+    )
+    if student_id is None:
+        return
+    student = students[student_id]
+    requirement = requirement_of(student, scenario.rules)
+    host = scenario.host(student.host)
+    st.caption(
+        f"Parcours : {ROUTE_LABELS[student.route]} — entreprise : "
+        f"{host.name if host is not None else 'non attribuée'} — "
+        f"{requirement.required_weeks} semaine(s) requise(s)."
+    )
+    if requirement.exempt:
+        st.info(f"Dispensé(e) de stage : {requirement.exempt_reason}")
+
+    st.plotly_chart(
+        student_gantt(plan, scenario, calendar, student_id), width="stretch", key="eleve.gantt"
+    )
+    st.subheader("Périodes")
+    table = period_table(plan, scenario, student_id)
+    if table.empty:
+        st.write("Aucun jour en entreprise dans ce plan.")
+    else:
+        st.dataframe(table, hide_index=True, width="stretch")
+    st.subheader("Règles R1 à R10")
+    lines = rule_checklist(scenario, calendar, plan, verdict, student_id)
+    columns = st.columns(2)
+    for index, line in enumerate(lines):
+        with columns[0 if index < (len(lines) + 1) // 2 else 1]:
+            st.markdown(f":{_COLOURS[line.ok]}[**{line.mark}**] {line.text}")
+            for detail in line.details:
+                st.caption(detail)
+
+
+_render()

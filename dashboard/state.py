@@ -1,0 +1,331 @@
+"""Session state of the dashboard: the current scenario, its results, the
+solved scenarios kept for comparison and the background solve. No UI here.
+
+Every page reads the state through these helpers. A solve runs off the
+script thread in a :class:`SolveJob` (a ``threading.Thread`` with a
+thread-safe progress record); the pages poll it. Results are cached by a
+hash of the scenario and of the solver settings, so that re-running a page
+never solves an unchanged scenario again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+import time
+from collections.abc import MutableMapping
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from models import Calendar, Scenario, load_scenario
+from planner.calendar import build_calendar
+from planner.formulation import Progress, StopHandle
+from planner.solve import SolveResult, SolveSettings, solve
+
+ROOT = Path(__file__).resolve().parent.parent
+#: Where bundled scenarios are read and new ones saved.
+SCENARIOS_DIR = Path(os.environ.get("STAGEPLAN_SCENARIOS_DIR", ROOT / "scenarios"))
+DEFAULT_SCENARIO = SCENARIOS_DIR / "default.yaml"
+#: Environment variable that makes the Calcul page solve on the script thread (tests).
+SYNC_ENV = "STAGEPLAN_SYNC_SOLVE"
+
+K_SCENARIO = "stageplan.scenario"
+K_LABEL = "stageplan.label"
+K_SOURCE = "stageplan.source"
+K_REVISION = "stageplan.revision"
+K_CACHE = "stageplan.cache"
+K_LAST = "stageplan.last"
+K_SAVED = "stageplan.saved"
+K_SAVED_SCENARIOS = "stageplan.saved_scenarios"
+K_JOB = "stageplan.job"
+K_SYNC = "stageplan.sync_solve"
+K_NOTICE = "stageplan.notice"
+
+
+def _session() -> MutableMapping[str, Any]:
+    return st.session_state  # type: ignore[return-value]  # a mapping at run time
+
+
+# --- the current scenario ---
+
+
+def ensure_initialised() -> None:
+    """On first load, the bundled default scenario is the current one."""
+    session = _session()
+    if K_SCENARIO not in session:
+        set_scenario(load_scenario(DEFAULT_SCENARIO), DEFAULT_SCENARIO.stem, DEFAULT_SCENARIO)
+
+
+def set_scenario(scenario: Scenario, label: str, source: Path | None = None) -> None:
+    """Make ``scenario`` the current one, under ``label`` (its name in comparisons)."""
+    session = _session()
+    session[K_SCENARIO] = scenario
+    session[K_LABEL] = label
+    session[K_SOURCE] = str(source) if source is not None else ""
+    session[K_REVISION] = int(session.get(K_REVISION, 0)) + 1
+
+
+def current_scenario() -> Scenario:
+    ensure_initialised()
+    scenario: Scenario = _session()[K_SCENARIO]
+    return scenario
+
+
+def current_label() -> str:
+    ensure_initialised()
+    return str(_session()[K_LABEL])
+
+
+def current_source() -> str:
+    """The file the current scenario comes from ('' once edited or uploaded)."""
+    ensure_initialised()
+    return str(_session().get(K_SOURCE, ""))
+
+
+def revision() -> int:
+    """Changes each time the current scenario changes (widget keys use it)."""
+    ensure_initialised()
+    return int(_session()[K_REVISION])
+
+
+def bundled_scenarios() -> list[Path]:
+    """The YAML scenarios shipped under ``scenarios/``, default first."""
+    files = sorted(SCENARIOS_DIR.glob("*.yaml"))
+    return sorted(files, key=lambda p: (p.name != DEFAULT_SCENARIO.name, p.name))
+
+
+# --- results ---
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+
+
+def solve_key(scenario: Scenario, settings: SolveSettings) -> str:
+    """Cache key of a solve: the scenario and the settings in force."""
+    text = scenario.model_dump_json() + json.dumps(asdict(settings), sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _dict(key: str) -> dict[str, Any]:
+    session = _session()
+    if key not in session:
+        session[key] = {}
+    found: dict[str, Any] = session[key]
+    return found
+
+
+def cached_result(scenario: Scenario, settings: SolveSettings) -> SolveResult | None:
+    """A finished (not stopped) solve of that scenario with those settings."""
+    found: SolveResult | None = _dict(K_CACHE).get(solve_key(scenario, settings))
+    return found
+
+
+def current_result() -> SolveResult | None:
+    """The last finished solve of the current scenario."""
+    found: SolveResult | None = _dict(K_LAST).get(scenario_hash(current_scenario()))
+    return found
+
+
+def saved_results() -> dict[str, SolveResult]:
+    """Solved scenarios kept for comparison, keyed by label."""
+    return _dict(K_SAVED)
+
+
+def saved_scenarios() -> dict[str, Scenario]:
+    """The scenario of each saved result, keyed by the same label."""
+    return _dict(K_SAVED_SCENARIOS)
+
+
+def record_result(
+    scenario: Scenario,
+    settings: SolveSettings,
+    label: str,
+    result: SolveResult,
+    *,
+    cache: bool = True,
+) -> None:
+    """Keep a finished solve: last result of its scenario, saved under ``label``,
+    and (unless stopped early) in the cache."""
+    if cache:
+        _dict(K_CACHE)[solve_key(scenario, settings)] = result
+    _dict(K_LAST)[scenario_hash(scenario)] = result
+    if result.plan is not None:
+        saved_results()[label] = result
+        saved_scenarios()[label] = scenario
+
+
+def seed_values(scenario: Scenario, label: str, result: SolveResult | None) -> dict[str, Any]:
+    """Session-state entries of a scenario and its result (for AppTests)."""
+    values: dict[str, Any] = {
+        K_SCENARIO: scenario,
+        K_LABEL: label,
+        K_SOURCE: "",
+        K_REVISION: 1,
+    }
+    if result is not None:
+        values[K_LAST] = {scenario_hash(scenario): result}
+        values[K_CACHE] = {solve_key(scenario, result.settings): result}
+        if result.plan is not None:
+            values[K_SAVED] = {label: result}
+            values[K_SAVED_SCENARIOS] = {label: scenario}
+    return values
+
+
+def set_notice(text: str, kind: str = "success") -> None:
+    """A message for the next run (``success``, ``info``, ``warning`` or ``error``)."""
+    _session()[K_NOTICE] = (kind, text)
+
+
+def pop_notice() -> tuple[str, str] | None:
+    """The pending message (kind, text), once."""
+    found: tuple[str, str] | None = _session().pop(K_NOTICE, None)
+    return found
+
+
+_CALENDARS: dict[str, Calendar] = {}
+_CALENDARS_LOCK = threading.Lock()
+
+
+def calendar_of(scenario: Scenario) -> Calendar:
+    """The scenario's calendar, built once per scenario (process-wide).
+
+    Raises
+    ------
+    planner.calendar.CalendarError
+        When the holiday data does not cover the training.
+    """
+    key = scenario_hash(scenario)
+    with _CALENDARS_LOCK:
+        found = _CALENDARS.get(key)
+    if found is None:
+        found = build_calendar(scenario)
+        with _CALENDARS_LOCK:
+            if len(_CALENDARS) > 32:
+                _CALENDARS.clear()
+            _CALENDARS[key] = found
+    return found
+
+
+# --- the background solve ---
+
+
+class SolveJob:
+    """One solve of a scenario, on a background thread or on the caller's.
+
+    The solver thread writes the progress and the result under a lock; the
+    script thread reads them. :meth:`stop` asks CP-SAT to stop and keeps
+    the best plan found so far.
+    """
+
+    def __init__(self, scenario: Scenario, settings: SolveSettings, label: str) -> None:
+        self.scenario = scenario
+        self.settings = settings
+        self.label = label
+        self.handle = StopHandle()
+        self._lock = threading.Lock()
+        self._progress: Progress | None = None
+        self._result: SolveResult | None = None
+        self._error: str | None = None
+        self._started = time.monotonic()
+        self._ended: float | None = None
+        self._thread: threading.Thread | None = None
+
+    def _on_progress(self, progress: Progress) -> None:
+        with self._lock:
+            self._progress = progress
+
+    def run(self) -> None:
+        """Solve on the calling thread (what the background thread runs)."""
+        try:
+            result = solve(self.scenario, self.settings, self._on_progress, self.handle)
+        except Exception as error:  # shown to the teacher, never a traceback
+            with self._lock:
+                self._error = f"{type(error).__name__} : {error}"
+                self._ended = time.monotonic()
+            return
+        with self._lock:
+            self._result = result
+            self._ended = time.monotonic()
+
+    def start(self) -> SolveJob:
+        """Solve on a background (daemon) thread."""
+        self._started = time.monotonic()
+        self._thread = threading.Thread(target=self.run, name="stageplan-solve", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Ask the solve to stop; the best plan so far is kept."""
+        self.handle.request()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self.handle.requested
+
+    @property
+    def done(self) -> bool:
+        with self._lock:
+            return self._ended is not None
+
+    @property
+    def progress(self) -> Progress | None:
+        with self._lock:
+            return self._progress
+
+    @property
+    def result(self) -> SolveResult | None:
+        with self._lock:
+            return self._result
+
+    @property
+    def error(self) -> str | None:
+        with self._lock:
+            return self._error
+
+    @property
+    def elapsed_s(self) -> float:
+        with self._lock:
+            end = self._ended if self._ended is not None else time.monotonic()
+        return end - self._started
+
+
+def sync_solve_enabled() -> bool:
+    """Whether solves run on the script thread (tests only: env var or flag)."""
+    return os.environ.get(SYNC_ENV, "") == "1" or bool(_session().get(K_SYNC, False))
+
+
+def running_job() -> SolveJob | None:
+    job: SolveJob | None = _session().get(K_JOB)
+    return job
+
+
+def start_solve(scenario: Scenario, settings: SolveSettings, label: str) -> SolveJob:
+    """Start a solve (background thread, or synchronous in tests) and keep its job."""
+    job = SolveJob(scenario, settings, label)
+    _session()[K_JOB] = job
+    if sync_solve_enabled():
+        job.run()
+    else:
+        job.start()
+    return job
+
+
+def collect_finished_job() -> SolveJob | None:
+    """If the solve has ended, record its result and return its job (once)."""
+    job = running_job()
+    if job is None or not job.done:
+        return None
+    del _session()[K_JOB]
+    result = job.result
+    if result is not None:
+        record_result(job.scenario, job.settings, job.label, result, cache=not job.stop_requested)
+        set_notice(f"Calcul terminé pour « {job.label} ».")
+    else:
+        set_notice(f"Le calcul a échoué : {job.error}", "error")
+    return job

@@ -1,0 +1,38 @@
+"""Small streamlit helpers shared by the pages (messages, faults)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from dashboard import state
+from models import Fault
+
+
+def show_notice() -> None:
+    """The message left by the previous run (end of a solve, a saved file...)."""
+    notice = state.pop_notice()
+    if notice is None:
+        return
+    kind, text = notice
+    {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}.get(
+        kind, st.info
+    )(text)
+
+
+def show_faults(faults: Sequence[Fault], title: str = "") -> None:
+    """Faults of a scenario, one line each: field, then the French message."""
+    if not faults:
+        return
+    lines = [f"- **{f.field or f.file}** : {f.message}" for f in faults]
+    st.error("\n".join([title, *lines]) if title else "\n".join(lines), icon=":material/error:")
+
+
+def no_plan_hint() -> None:
+    """What to do when the current scenario has no plan yet."""
+    st.info(
+        "Aucun plan n'a encore été calculé pour le scénario courant. "
+        "Allez à la page « Calcul » et cliquez sur « Calculer »."
+    )
+    st.page_link("pages/calcul.py", label="Aller à la page Calcul", icon=":material/calculate:")

@@ -1,0 +1,376 @@
+"""Tables and checklists the pages show, as pure functions (no streamlit).
+
+They turn a scenario, a plan and the validator's verdict into French rows
+for ``st.dataframe`` and friends; every rule is named by its id (R1-R10).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from models import (
+    RULE_TITLES,
+    Calendar,
+    Plan,
+    PlanStatus,
+    Route,
+    Scenario,
+    requirement_of,
+)
+from planner.compare import StudentDiff
+from planner.counting import full_week_dates, mission_days, mission_windows_of, tally
+from planner.solve import SolveResult
+from planner.validate import StudentCheck, Verdict, Violation
+
+from .charts import KIND_LABELS, fr_date, fr_weeks, host_names
+
+STATUS_LABELS: dict[PlanStatus, str] = {
+    PlanStatus.OPTIMAL: "optimal",
+    PlanStatus.FEASIBLE: "réalisable (optimalité non prouvée)",
+    PlanStatus.INFEASIBLE: "impossible : aucun plan ne respecte les règles",
+    PlanStatus.UNKNOWN: "aucun plan trouvé dans le temps imparti",
+    PlanStatus.INVALID: "plan rejeté par le validateur (erreur du modèle)",
+}
+
+ROUTE_LABELS: dict[Route, str] = {
+    Route.SCOLAIRE: "scolaire",
+    Route.APPRENTI: "apprenti",
+    Route.FORMATION_CONTINUE: "formation continue",
+    Route.FORMATION_CONTINUE_CONTRAT: "formation continue (contrat)",
+    Route.PERFECTIONNEMENT: "perfectionnement",
+    Route.DISTANCE: "formation à distance",
+    Route.EXPERIENCE: "expérience professionnelle",
+}
+
+#: Rules a student's checklist shows, in order (R11-R13 are not planned here).
+CHECKED_RULES = ("R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10")
+
+SORT_KEYS = {
+    "name": "Nom",
+    "start": "Début de la première période",
+    "route": "Parcours",
+    "host": "Entreprise",
+}
+STATUS_FILTERS = {"all": "Tous", "ok": "Conformes (ok)", "ko": "Non conformes (ko)"}
+
+
+def fr_number(value: float) -> str:
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
+# --- verdict ---
+
+
+def verdict_rules(verdict: Verdict) -> pd.DataFrame:
+    """One row per rule R1-R10: respected, or how many violations."""
+    by_rule = verdict.by_rule()
+    return pd.DataFrame(
+        [
+            {
+                "Règle": rule,
+                "Intitulé": RULE_TITLES[rule],
+                "Verdict": "✓ respectée" if rule not in by_rule else "✗ violée",
+                "Violations": len(by_rule.get(rule, ())),
+            }
+            for rule in CHECKED_RULES
+        ]
+    )
+
+
+def students_placed(verdict: Verdict) -> tuple[int, int]:
+    """Students owing an internship whose weeks reach their requirement, and
+    students owing one."""
+    owing = [c for c in verdict.students if c.required_weeks > 0]
+    return sum(c.placed_weeks >= c.required_weeks for c in owing), len(owing)
+
+
+def students_table(verdict: Verdict, scenario: Scenario) -> pd.DataFrame:
+    """The verdict per student (as students.csv, in French)."""
+    names = {s.id: s.name for s in scenario.students}
+    return pd.DataFrame(
+        [
+            {
+                "Élève": names.get(c.student_id, c.student_id),
+                "Semaines placées": c.placed_weeks,
+                "Semaines requises": c.required_weeks,
+                "Bloc le plus long": c.longest_block_weeks,
+                "Jours en vacances": c.holiday_days,
+                "Repos d'été (jours)": c.summer_rest_days,
+                "Verdict": "✓" if c.ok else "✗",
+                "Dispense": c.exempt_reason or "",
+            }
+            for c in verdict.students
+        ]
+    )
+
+
+# --- KPIs and comparison ---
+
+
+def kpi_row(result: SolveResult) -> dict[str, object]:
+    """The figures of one solve that the comparison table lines up."""
+    kpis = result.kpis
+    row: dict[str, object] = {"Statut": STATUS_LABELS[result.status]}
+    if result.verdict is not None:
+        placed, owing = students_placed(result.verdict)
+        row["Élèves placés"] = f"{placed} / {owing}"
+    else:
+        row["Élèves placés"] = "—"
+    row |= {
+        "Semaines d'enseignement perdues par élève": kpis.get("teaching_weeks_lost_per_student"),
+        "Semaines d'enseignement où la classe est scindée": kpis.get("split_teaching_weeks"),
+        "Jours en vacances (classe)": kpis.get("holiday_days"),
+        "Périodes de semaines (fragmentation)": kpis.get("periods_of_weeks"),
+        "Périodes de journées et missions": kpis.get("single_day_periods"),
+        "Objectif": result.objective,
+        "Temps de calcul (s)": round(result.build_time_s + result.solve_time_s, 1),
+    }
+    return row
+
+
+def kpi_table(results: Mapping[str, SolveResult]) -> pd.DataFrame:
+    """Indicators in rows, one column per solved scenario."""
+
+    def text(value: object) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, float):
+            return fr_number(value)
+        return str(value)
+
+    frame = pd.DataFrame({label: kpi_row(r) for label, r in results.items()})
+    return frame.map(text)
+
+
+def _days_text(days: Sequence[dt.date], shown: int = 6) -> str:
+    text = ", ".join(fr_date(d) for d in days[:shown])
+    return text + (f"… (+{len(days) - shown})" if len(days) > shown else "")
+
+
+def diff_table(diffs: Sequence[StudentDiff], scenario: Scenario) -> pd.DataFrame:
+    """The students whose plan moved, with the days added and removed."""
+    names = {s.id: s.name for s in scenario.students}
+
+    def periods(spans: Sequence[object]) -> str:
+        return " ; ".join(
+            f"{KIND_LABELS[s.kind]} {fr_date(s.start)} → {fr_date(s.end)}"  # type: ignore[attr-defined]
+            for s in spans
+        )
+
+    return pd.DataFrame(
+        [
+            {
+                "Élève": names.get(d.student_id, d.student_id),
+                "Jours ajoutés": len(d.added),
+                "Jours retirés": len(d.removed),
+                "Périodes du plan A": periods(d.periods_only_a),
+                "Périodes du plan B": periods(d.periods_only_b),
+                "Dates ajoutées": _days_text(d.added),
+                "Dates retirées": _days_text(d.removed),
+            }
+            for d in diffs
+        ],
+        columns=[
+            "Élève",
+            "Jours ajoutés",
+            "Jours retirés",
+            "Périodes du plan A",
+            "Périodes du plan B",
+            "Dates ajoutées",
+            "Dates retirées",
+        ],
+    )
+
+
+# --- one student ---
+
+
+def period_table(plan: Plan, scenario: Scenario, student_id: str) -> pd.DataFrame:
+    """The periods of a student: kind, dates, weeks, host, holiday days."""
+    hosts = host_names(scenario)
+    return pd.DataFrame(
+        [
+            {
+                "Type": KIND_LABELS[p.kind],
+                "Début": fr_date(p.start),
+                "Fin": fr_date(p.end),
+                "Semaines": p.weeks,
+                "Jours en entreprise": p.days_in_company,
+                "Jours en vacances": p.holiday_days,
+                "Entreprise": hosts.get(p.host_id, p.host_id or ""),
+            }
+            for p in plan.periods
+            if p.student_id == student_id
+        ],
+        columns=[
+            "Type",
+            "Début",
+            "Fin",
+            "Semaines",
+            "Jours en entreprise",
+            "Jours en vacances",
+            "Entreprise",
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class RuleLine:
+    """One line of a student's checklist.
+
+    ``ok`` is None where the rule does not apply to the student.
+    """
+
+    rule: str
+    text: str
+    ok: bool | None
+    details: tuple[str, ...] = ()
+
+    @property
+    def mark(self) -> str:
+        return {True: "✓", False: "✗", None: "—"}[self.ok]
+
+
+def rule_checklist(
+    scenario: Scenario, calendar: Calendar, plan: Plan, verdict: Verdict, student_id: str
+) -> list[RuleLine]:
+    """Rules R1-R10 for one student, each with its figure against the threshold."""
+    student = next(s for s in scenario.students if s.id == student_id)
+    check = next(c for c in verdict.students if c.student_id == student_id)
+    requirement = requirement_of(student, scenario.rules)
+    rules = scenario.rules
+    broken: dict[str, list[Violation]] = {}
+    for v in check.violations:
+        broken.setdefault(v.rule, []).append(v)
+    for v in verdict.violations:  # class-wide (host capacity) naming the student
+        if v.student_id is None and student.name in v.message:
+            broken.setdefault(v.rule, []).append(v)
+
+    def line(rule: str, text: str, ok: bool | None) -> RuleLine:
+        found = broken.get(rule, [])
+        status = ok if ok is None else ok and not found
+        return RuleLine(rule, f"{rule} {text}", status, tuple(v.message for v in found))
+
+    dates = sorted(plan.dates_of(student_id))
+    counted = tally(calendar, dates)
+    weeks = fr_weeks(check.placed_weeks)
+    lines = []
+    if requirement.exempt:
+        lines.append(line("R1", "durée : aucune semaine requise (dispense, R3)", None))
+        lines.append(line("R2", "durée réduite : non concerné", None))
+    elif student.reduced_weeks is None:
+        lines.append(line("R1", f"durée : {weeks} ≥ {check.required_weeks}", True))
+        lines.append(line("R2", "durée réduite : non concerné", None))
+    else:
+        lines.append(line("R1", "durée : remplacée par la durée réduite (R2)", None))
+        lines.append(
+            line(
+                "R2",
+                f"durée réduite : {weeks} ≥ {student.reduced_weeks} "
+                f"(jamais moins de {rules.min_reduced_weeks} ; {student.reduction_reason})",
+                True,
+            )
+        )
+    if requirement.exempt:
+        lines.append(line("R3", f"dispense : {requirement.exempt_reason}", True))
+    else:
+        lines.append(line("R3", "dispense : non concerné", None))
+    if requirement.needs_block:
+        lines.append(
+            line(
+                "R4",
+                f"bloc le plus long : {fr_weeks(counted.longest_run_weeks)} "
+                f"≥ {rules.block_min_weeks}",
+                True,
+            )
+        )
+    else:
+        lines.append(line("R4", "bloc : non concerné", None))
+    in_weeks = full_week_dates(calendar, counted.full_weeks)
+    single = [d for d in dates if d not in in_weeks]
+    allowed = "journées autorisées" if rules.allow_single_days else "semaines entières seulement"
+    lines.append(
+        line(
+            "R5",
+            f"fractionnement : {len(single)} jour(s) hors semaines complètes ({allowed})",
+            True,
+        )
+    )
+    windows = mission_windows_of(scenario, student_id)
+    if windows:
+        for window in windows:
+            count = len(mission_days(window, single, excluded=()))
+            lines.append(
+                line(
+                    "R6",
+                    f"missions « {window.label} » : {count} jour(s) ≥ {window.days}",
+                    count >= window.days,
+                )
+            )
+    else:
+        lines.append(line("R6", "missions : non concerné", None))
+    lines.append(line("R7", "dates bloquées et indisponibilités : aucun jour placé dessus", True))
+    lines.append(
+        line("R8", f"jours en vacances : {counted.holiday_days} ≤ {rules.max_holiday_days}", True)
+    )
+    if counted.min_summer_rest is None:
+        lines.append(line("R9", "repos d'été : pas d'été dans la formation", None))
+    else:
+        lines.append(
+            line(
+                "R9",
+                f"repos d'été : {counted.min_summer_rest} jours ≥ {rules.summer_rest_days}",
+                True,
+            )
+        )
+    host = scenario.host(student.host)
+    host_text = host.name if host is not None else "non attribuée"
+    lines.append(line("R10", f"entreprise : {host_text} (éligible, ouverte, capacité)", True))
+    return lines
+
+
+# --- class view: sort and filter ---
+
+
+def order_students(
+    scenario: Scenario,
+    plan: Plan,
+    verdict: Verdict,
+    *,
+    sort_by: str = "name",
+    routes: Sequence[str] = (),
+    hosts: Sequence[str] = (),
+    status: str = "all",
+) -> list[str]:
+    """Ids of the students to show, filtered and sorted.
+
+    ``routes`` and ``hosts`` keep students of those routes / host ids (all
+    when empty); ``status`` is ``all``, ``ok`` or ``ko``; ``sort_by`` is a
+    key of :data:`SORT_KEYS`.
+    """
+    checks: dict[str, StudentCheck] = {c.student_id: c for c in verdict.students}
+    first: dict[str, dt.date] = {}
+    for p in plan.periods:
+        if p.student_id not in first or p.start < first[p.student_id]:
+            first[p.student_id] = p.start
+    names = host_names(scenario)
+    chosen = [
+        s
+        for s in scenario.students
+        if (not routes or s.route.value in routes)
+        and (not hosts or (s.host or "") in hosts)
+        and (status == "all" or (s.id in checks and checks[s.id].ok == (status == "ok")))
+    ]
+    far = dt.date.max
+    keys = {
+        "name": lambda s: (s.name.casefold(), s.id),
+        "start": lambda s: (first.get(s.id, far), s.name.casefold()),
+        "route": lambda s: (s.route.value, s.name.casefold()),
+        "host": lambda s: (names.get(s.host, "").casefold(), s.name.casefold()),
+    }
+    return [s.id for s in sorted(chosen, key=keys[sort_by])]
