@@ -220,11 +220,15 @@ def _longest_run(mondays: list[dt.date]) -> int:
 # --- README.md: the commands CI runs and the scenarios it lists ---
 
 
+STREAMLIT_FLAGS = " --server.headless true --browser.gatherUsageStats false"
+
+
 def test_readme_starts_with_the_two_commands() -> None:
     lines = (ROOT / "README.md").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith("# ")
     assert lines[1] == "```"
-    assert lines[2].endswith(".venv/bin/stageplan solve scenarios/default.yaml --out out/default")
+    assert ".venv/bin/pip install -q -e '.[dev]'" in lines[2]
+    assert lines[2].endswith(".venv/bin/streamlit run dashboard/app.py" + STREAMLIT_FLAGS)
     assert lines[3].endswith(".venv/bin/python -m pytest")
     assert lines[4] == "```"
 
