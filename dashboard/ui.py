@@ -7,7 +7,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from dashboard import state
-from models import Fault
+from models import Fault, Plan, Scenario
+from planner.solve import SolveResult
+from planner.validate import Verdict
 
 
 def show_notice() -> None:
@@ -36,3 +38,13 @@ def no_plan_hint() -> None:
         "Allez à la page « Calcul » et cliquez sur « Calculer »."
     )
     st.page_link("pages/calcul.py", label="Aller à la page Calcul", icon=":material/calculate:")
+
+
+def solved_or_hint() -> tuple[Scenario, SolveResult, Plan, Verdict] | None:
+    """The current scenario with its plan and verdict; None (after saying
+    how to get one) when it has not been solved yet."""
+    result = state.current_result()
+    if result is None or result.plan is None or result.verdict is None:
+        no_plan_hint()
+        return None
+    return state.current_scenario(), result, result.plan, result.verdict

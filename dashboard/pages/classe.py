@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import class_gantt, host_names, weekly_strip
-from dashboard.ui import no_plan_hint, show_notice
+from dashboard.ui import show_notice, solved_or_hint
 from dashboard.views import (
     ROUTE_LABELS,
     SORT_KEYS,
@@ -21,12 +21,11 @@ from models import Route
 def _render() -> None:
     st.title("Vue de classe")
     show_notice()
-    scenario = state.current_scenario()
-    result = state.current_result()
-    if result is None or result.plan is None or result.verdict is None:
-        no_plan_hint()
+    solved = solved_or_hint()
+    if solved is None:
         return
-    plan, verdict, kpis = result.plan, result.verdict, result.kpis
+    scenario, result, plan, verdict = solved
+    kpis = result.kpis
     st.caption(f"Scénario « {state.current_label()} » — plan {result.status.value}.")
 
     placed, owing = students_placed(verdict)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import state
 from dashboard.charts import student_gantt
-from dashboard.ui import no_plan_hint, show_notice
+from dashboard.ui import show_notice, solved_or_hint
 from dashboard.views import ROUTE_LABELS, period_table, rule_checklist
 from models import requirement_of
 
@@ -16,12 +15,11 @@ _COLOURS = {True: "green", False: "red", None: "gray"}
 def _render() -> None:
     st.title("Élève")
     show_notice()
-    scenario = state.current_scenario()
-    result = state.current_result()
-    if result is None or result.plan is None or result.verdict is None:
-        no_plan_hint()
+    solved = solved_or_hint()
+    if solved is None:
         return
-    plan, verdict, calendar = result.plan, result.verdict, result.calendar
+    scenario, result, plan, verdict = solved
+    calendar = result.calendar
     students = {s.id: s for s in scenario.students}
     student_id = st.selectbox(
         "Élève",

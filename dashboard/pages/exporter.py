@@ -16,7 +16,7 @@ import streamlit as st
 from dashboard import state
 from dashboard.charts import class_gantt
 from dashboard.export_figures import gantt_html, gantt_png
-from dashboard.ui import no_plan_hint, show_notice
+from dashboard.ui import show_notice, solved_or_hint
 from models import Scenario
 from planner import exports
 from planner.solve import SolveResult
@@ -31,21 +31,20 @@ def _slug(text: str) -> str:
 def _render() -> None:
     st.title("Exporter")
     show_notice()
-    scenario = state.current_scenario()
-    result = state.current_result()
-    if result is None or result.plan is None or result.verdict is None:
-        no_plan_hint()
+    solved = solved_or_hint()
+    if solved is None:
         return
-    if not result.verdict.ok:
+    scenario, result, plan, verdict = solved
+    if not verdict.ok:
         st.error(
-            f"Ce plan enfreint {result.verdict.hard_violations} règle(s) : il n'est pas "
+            f"Ce plan enfreint {verdict.hard_violations} règle(s) : il n'est pas "
             "exporté. Relancez le calcul dans la page « Calcul »."
         )
         return
     label = state.current_label()
     st.caption(
         f"Scénario « {label} » — plan {result.status.value} ; planning et agendas : "
-        f"{len(exports.planned_students(scenario, result.plan))} élèves."
+        f"{len(exports.planned_students(scenario, plan))} élèves."
     )
     _plan_files(scenario, result, _slug(label))
     _calendars(scenario, result, _slug(label))
