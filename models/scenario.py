@@ -181,6 +181,28 @@ class Student(BaseModel):
         return self.route
 
 
+class LockedPeriod(BaseModel):
+    """A period fixed in advance (a signed convention): every working day of
+    ``[start, end]`` is a day in company of ``student``."""
+
+    model_config = _FROZEN
+
+    student: Identifier
+    start: dt.date
+    end: dt.date
+    label: str = "convention signée"
+
+    @model_validator(mode="after")
+    def _check(self) -> LockedPeriod:
+        if self.end < self.start:
+            raise ValueError("la fin précède le début")
+        return self
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange(start=self.start, end=self.end, label=self.label)
+
+
 class Weights(BaseModel):
     """Weights of the soft goals of the objective (all minimised)."""
 
@@ -220,6 +242,7 @@ class Scenario(BaseModel):
     hosts: tuple[Host, ...] = ()
     weights: Weights = Weights()
     solver: SolverSettings = SolverSettings()
+    locked: tuple[LockedPeriod, ...] = ()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -234,6 +257,8 @@ class Scenario(BaseModel):
             faults += self._mission_faults(
                 f"progression.missions[{index}] (id {mission.id})", mission
             )
+        for index, lock in enumerate(self.locked):
+            faults += self._lock_faults(f"locked[{index}]", lock)
         if faults:
             raise CrossReferenceError(faults)
         return self
@@ -275,6 +300,24 @@ class Scenario(BaseModel):
             if unknown:
                 faults.append((f"{where}.students", f"élèves inconnus {', '.join(unknown)} (R6)"))
         return faults
+
+    def _lock_faults(self, where: str, lock: LockedPeriod) -> list[tuple[str, str]]:
+        faults = []
+        if lock.student not in {s.id for s in self.students}:
+            faults.append((f"{where}.student", f"élève inconnu '{lock.student}'"))
+        if not (self.span.start <= lock.start and lock.end <= self.span.end):
+            faults.append(
+                (
+                    where,
+                    f"période verrouillée {lock.start} – {lock.end} hors de la formation "
+                    f"({self.span.start} – {self.span.end})",
+                )
+            )
+        return faults
+
+    def locks_of(self, student_id: str) -> tuple[LockedPeriod, ...]:
+        """The locked periods of one student (signed conventions)."""
+        return tuple(lock for lock in self.locked if lock.student == student_id)
 
     def host(self, host_id: str | None) -> Host | None:
         """The host of that id, or None for a student without host yet."""

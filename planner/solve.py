@@ -22,6 +22,7 @@ from .formulation import (
     StopHandle,
 )
 from .kpis import plan_kpis
+from .locks import LockFault, check_locks, missing_locked_days
 from .validate import Verdict, validate_plan
 
 
@@ -116,6 +117,15 @@ def solve(
     settings = settings or SolveSettings.of(scenario)
     started = time.perf_counter()
     calendar = build_calendar(scenario)
+    faults = check_locks(scenario, calendar)
+    if faults:
+        # A lock that breaks a rule is reported as such, never dropped.
+        return SolveResult(
+            status=PlanStatus.INFEASIBLE,
+            calendar=calendar,
+            settings=settings,
+            conflicts=lock_conflicts(faults),
+        )
     model = StagePlanModel(ModelData(scenario, calendar))
     build_time = time.perf_counter() - started
     found = _run(model, settings, on_progress, stop)
@@ -139,7 +149,8 @@ def solve(
         return base
     plan = build_plan(scenario, calendar, found.dates)
     verdict = validate_plan(scenario, calendar, plan)
-    status = found.status if verdict.ok else PlanStatus.INVALID
+    kept = not missing_locked_days(scenario, plan, calendar)  # safety net of pinning
+    status = found.status if verdict.ok and kept else PlanStatus.INVALID
     return replace(
         base,
         status=status,
@@ -150,6 +161,11 @@ def solve(
         terms=found.terms,
         kpis=plan_kpis(scenario, calendar, plan, verdict),
     )
+
+
+def lock_conflicts(faults: tuple[LockFault, ...]) -> tuple[Conflict, ...]:
+    """The faults of locked periods, as the conflicts of an infeasible solve."""
+    return tuple(Conflict((f.student,), (f.rule,), f.message) for f in faults)
 
 
 def _run(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -14,12 +14,14 @@ from ortools.sat.python import cp_model
 from models import PlanStatus
 
 from .data import ModelData
-from .objective import ObjectiveTerms, add_objective
+from .objective import ObjectiveTerms, add_objective, weighted_objective
+from .pinning import add_locked_days
 from .rules_block import add_r4_block, add_r5_single_days
 from .rules_duration import add_r1_r2_duration
 from .rules_holidays import add_r8_holiday_days, add_r9_summer_rest
 from .rules_hosts import add_r10_host_capacity
 from .rules_missions import add_r6_missions
+from .stability import change_count, hint_dates
 from .switches import RuleSwitches
 from .symmetry import add_symmetry_breaking
 from .variables import Variables
@@ -140,6 +142,7 @@ class StagePlanModel:
         self.switches = RuleSwitches(self.model if switch_rules else None)
         self.variables = Variables(self.model, data)
         # R3 and R7 are in the grid itself (no variable where nothing may go).
+        add_locked_days(self.model, data, self.variables)
         add_r1_r2_duration(self.model, data, self.variables, self.switches)
         self.block_starts = add_r4_block(self.model, data, self.variables, self.switches)
         add_r5_single_days(self.model, data, self.variables)
@@ -153,6 +156,26 @@ class StagePlanModel:
         if not switch_rules:
             self.terms = add_objective(self.model, data, self.variables)
         self.build_time_s = time.perf_counter() - started
+
+    def add_change_count(self, previous: Mapping[str, Collection[dt.date]]) -> cp_model.LinearExpr:
+        """The number of student-days that differ from ``previous`` (days in
+        company per student): an expression for re-planning with minimal change."""
+        return change_count(self.data, self.variables, previous)
+
+    def set_objective(self, expression: cp_model.LinearExprT) -> None:
+        """Minimise ``expression`` instead of the usual objective."""
+        self.model.minimize(expression)
+
+    def restore_objective(self) -> None:
+        """Minimise the usual weighted objective again."""
+        if self.terms is None:
+            raise ValueError("modèle sans objectif (règles commutables)")
+        self.model.minimize(weighted_objective(self.terms, self.data.scenario.weights))
+
+    def hint(self, dates: Mapping[str, Collection[dt.date]]) -> None:
+        """Warm start from days in company per student (replaces any hint)."""
+        self.model.clear_hints()  # type: ignore[no-untyped-call]
+        hint_dates(self.model, self.data, self.variables, dates)
 
     def solve(
         self,

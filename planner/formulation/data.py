@@ -38,6 +38,8 @@ from models import (
     requirement_of,
 )
 
+from ..locks import locked_dates
+
 ONE_WEEK = dt.timedelta(days=7)
 
 
@@ -76,6 +78,9 @@ class Group:
         Id of a host that does not sell goods or services (R10), if any.
     first_concerned
         First Monday at which the members belong to the class (sync).
+    locked
+        Locked working days (signed conventions) of the member: a student
+        with a lock is always alone in his group.
     """
 
     index: int
@@ -87,6 +92,7 @@ class Group:
     host: str | None
     ineligible_host: str | None
     first_concerned: dt.date
+    locked: tuple[dt.date, ...] = ()
 
     @property
     def size(self) -> int:
@@ -148,7 +154,11 @@ class ModelData:
 
     def _group_key(self, student: Student, collapse: bool) -> tuple[object, ...]:
         host = self.scenario.host(student.host)
-        if not collapse or (host is not None and host.id in self.coupled_hosts):
+        if (
+            not collapse
+            or (host is not None and host.id in self.coupled_hosts)
+            or self.scenario.locks_of(student.id)
+        ):
             return ("alone", student.id)
         return self._twin_key(student)
 
@@ -166,6 +176,7 @@ class ModelData:
             host.closures if host else (),
             host.sells_goods_or_services if host else True,
             missions if requirement.missions else (),
+            self.scenario.locks_of(student.id),
         )
 
     def _group(self, index: int, students: list[Student]) -> Group:
@@ -188,6 +199,9 @@ class ModelData:
         single = {d for days in missions.values() for d in days}
         if owes_weeks and self.profile.allow_single_days:
             single.update(self._loose_days(open_day, set(weeks)))
+        locked = locked_dates(self.scenario, self.calendar, student.id)
+        if owes_weeks and self.profile.allow_single_days:
+            single.update(self._lock_days(locked, open_day, set(weeks)))
         start = student.earliest_start or self.calendar.first_date
         return Group(
             index=index,
@@ -199,7 +213,23 @@ class ModelData:
             host=host.id if host is not None and host.id in self.coupled_hosts else None,
             ineligible_host=ineligible,
             first_concerned=start - dt.timedelta(days=start.weekday()),
+            locked=locked,
         )
+
+    def _lock_days(
+        self, locked: tuple[dt.date, ...], open_day: _DayTest, full_weeks: set[dt.date]
+    ) -> set[dt.date]:
+        """Locked dates that need a single-day variable: those of a week not
+        locked whole or not in the grid (a lock must always be representable).
+        Dates where nothing may go are left out: :func:`planner.locks.check_locks`
+        reports them before any solve."""
+        days = set(locked)
+        whole = {
+            monday
+            for monday in full_weeks
+            if all(d in days for d in self.week_info[monday].working_days)
+        }
+        return {d for d in days if open_day(d) and d - dt.timedelta(days=d.weekday()) not in whole}
 
     def _loose_days(self, open_day: _DayTest, full_weeks: set[dt.date]) -> set[dt.date]:
         """Open days of the weeks that cannot be full (all open days when complete)."""

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr
 
+from models import Weights
+
 from .data import Group, ModelData
 from .rules_duration import placed_units
 from .rules_holidays import holiday_days
@@ -67,10 +69,15 @@ def add_objective(model: CpModel, data: ModelData, variables: Variables) -> Obje
         ),
         single_days=_sum_over(placed, lambda g: _single_days(g, variables)),
     )
-    weights = data.scenario.weights.model_dump()
-    named = terms.as_dict()
-    model.minimize(LinearExpr.weighted_sum(list(named.values()), [weights[n] for n in named]))
+    model.minimize(weighted_objective(terms, data.scenario.weights))
     return terms
+
+
+def weighted_objective(terms: ObjectiveTerms, weights: Weights) -> LinearExpr:
+    """The objective: the terms weighted by the scenario's weights."""
+    by_name = weights.model_dump()
+    named = terms.as_dict()
+    return LinearExpr.weighted_sum(list(named.values()), [by_name[n] for n in named])
 
 
 def _sum_over(groups: list[Group], term: Callable[[Group], LinearExpr]) -> LinearExpr:
