@@ -13,7 +13,9 @@ from models import PlanStatus, Scenario, ScenarioError, load_scenario
 
 from .calendar import CalendarError, build_calendar
 from .formulation import Progress
+from .locks import dates_text
 from .plan_io import PlanFileError, PlanWriteError, read_plan, write_plan
+from .replan import replan
 from .solve import SolveResult, SolveSettings, solve
 from .validate import format_verdict, validate_plan
 
@@ -69,6 +71,18 @@ def _parser() -> argparse.ArgumentParser:
     check_cmd.set_defaults(run=_check)
     schema_cmd = commands.add_parser("schema", help="affiche le schéma JSON des scénarios")
     schema_cmd.set_defaults(run=_schema)
+    replan_cmd = commands.add_parser(
+        "replan", help="recalcule un plan en changeant le moins de jours possible"
+    )
+    replan_cmd.add_argument("scenario", type=Path, help="fichier de scénario YAML (modifié)")
+    replan_cmd.add_argument("--previous", type=Path, required=True, help="dossier du plan actuel")
+    replan_cmd.add_argument("--out", type=Path, required=True, help="dossier du nouveau plan")
+    replan_cmd.add_argument("--time-limit", type=_positive, help="secondes de calcul par étape")
+    replan_cmd.add_argument("--seed", type=int, help="graine du solveur")
+    replan_cmd.add_argument(
+        "--workers", type=int, choices=range(1, 9), help="fils de calcul du solveur (1 à 8)"
+    )
+    replan_cmd.set_defaults(run=_replan)
     export_cmd = commands.add_parser("export", help="exporte un plan en Excel et en agendas ICS")
     export_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
     export_cmd.add_argument("--xlsx", type=Path, help="classeur Excel (défaut DIR/planning.xlsx)")
@@ -102,6 +116,9 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
         print("Aucun plan ne respecte les règles :", file=sys.stderr)
         for conflict in result.conflicts:
             print(f"  - {conflict.message}", file=sys.stderr)
+            for lever in conflict.levers:
+                print(f"    levier : {lever}", file=sys.stderr)
+        _write_explanation(args.out, result)
         return EXIT_INFEASIBLE
     if result.plan is None or result.verdict is None:
         print(
@@ -129,6 +146,28 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
         print(format_verdict(result.verdict, scenario))
         print(_footer(result, scenario, args.out))
     return EXIT_OK
+
+
+def _write_explanation(out: Path, result: SolveResult) -> None:
+    """Write ``out/explanation.json`` (the conflicts and their levers) atomically.
+
+    Only this file is written, through a temporary file renamed over it, so
+    that no half-written file and no plan file is left in ``out``.
+    """
+    body = {
+        "status": result.status.value,
+        "conflicts": [conflict.as_dict() for conflict in result.conflicts],
+    }
+    target = out / "explanation.json"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        temporary = out / ".explanation.json.tmp"
+        temporary.write_text(json.dumps(body, indent=2, ensure_ascii=False), encoding="utf-8")
+        os.replace(temporary, target)
+    except OSError as error:
+        print(f"Explication non écrite dans {target} : {error}", file=sys.stderr)
+        return
+    print(f"Explication écrite dans {target}", file=sys.stderr)
 
 
 def settings_text(result: SolveResult) -> str:
@@ -187,6 +226,53 @@ def _check(args: argparse.Namespace) -> int:
     verdict = validate_plan(scenario, calendar, plan)
     print(format_verdict(verdict, scenario))
     return EXIT_OK if verdict.ok else EXIT_CHECK_FAILED
+
+
+def _replan(args: argparse.Namespace) -> int:
+    scenario = _load(args.scenario)
+    if scenario is None:
+        return EXIT_INVALID_SCENARIO
+    try:
+        _, previous = read_plan(args.previous)
+        settings = SolveSettings.of(scenario, args.time_limit, args.seed, args.workers)
+        outcome = replan(scenario, previous, settings)
+    except (PlanFileError, ScenarioError, CalendarError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    result = outcome.result
+    if result.status is PlanStatus.INFEASIBLE:
+        print("Aucun plan ne respecte les règles :", file=sys.stderr)
+        for conflict in result.conflicts:
+            print(f"  - {conflict.message}", file=sys.stderr)
+            for lever in conflict.levers:
+                print(f"    levier : {lever}", file=sys.stderr)
+        _write_explanation(args.out, result)
+        return EXIT_INFEASIBLE
+    if result.plan is None or result.verdict is None or not result.verdict.ok:
+        print(
+            f"Aucun plan valide trouvé en {settings_text(result)} (statut {result.status.value}).",
+            file=sys.stderr,
+        )
+        return EXIT_NO_PLAN_IN_TIME
+    try:
+        info = outcome.solve_info(str(args.scenario), str(args.previous))
+        write_plan(args.out, scenario, result.calendar, result.plan, result.verdict, info)
+    except PlanWriteError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    names = {s.id: s.name for s in scenario.students}
+    proof = "minimum prouvé" if outcome.minimal else "minimum non prouvé (temps écoulé)"
+    print(f"{outcome.total_changes} jour(s)-élève changé(s) ({proof}).")
+    for change in outcome.changes:
+        print(f"{names.get(change.student_id, change.student_id)} ({change.student_id}) :")
+        if change.added:
+            print(f"  + {len(change.added)} jour(s) ajouté(s) : {dates_text(change.added)}")
+        if change.removed:
+            print(f"  - {len(change.removed)} jour(s) retiré(s) : {dates_text(change.removed)}")
+    if not outcome.changes:
+        print("Aucun élève ne change de calendrier.")
+    print(f"Statut {result.status.value}. Plan écrit dans {args.out}/")
+    return EXIT_OK
 
 
 def _export(args: argparse.Namespace) -> int:

@@ -6,39 +6,34 @@ the clearest cause), then the students of each over-subscribed host
 together (R10 capacity), then the whole class. Each time the rules are
 made conditional on assumption literals; CP-SAT's infeasible core is then
 shrunk to a minimal set by deletion.
+
+Each conflict then gets its *levers* (:mod:`planner.levers`): changes of
+the scenario, each checked to lift it.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from models import RULE_TITLES, Calendar, Scenario, Student, requirement_of
 
+from .conflict import Conflict, student_label
 from .formulation import Group, ModelData, StagePlanModel, configure_solver
+from .levers import with_levers
 
 #: Seconds allowed to each small feasibility check.
 _CHECK_SECONDS = 10.0
-
-
-@dataclass(frozen=True)
-class Conflict:
-    """A set of students and rules that cannot hold together."""
-
-    students: tuple[str, ...]
-    rules: tuple[str, ...]
-    message: str
 
 
 def diagnose(scenario: Scenario, calendar: Calendar) -> tuple[Conflict, ...]:
     """Name the students and rules that make ``scenario`` infeasible."""
     conflicts = [c for s in scenario.students if (c := _alone(scenario, calendar, s))]
     if conflicts:
-        return tuple(conflicts)
-    conflicts = [c for h in _crowded_hosts(scenario) if (c := _host(scenario, calendar, h))]
-    if conflicts:
-        return tuple(conflicts)
+        return tuple(with_levers(scenario, calendar, c) for c in conflicts)
+    crowded = [(h, c) for h in _crowded_hosts(scenario) if (c := _host(scenario, calendar, h))]
+    if crowded:
+        return tuple(with_levers(scenario, calendar, c, host_id=h) for h, c in crowded)
+    # The whole class: no lever search (each check would solve the class).
     whole = _conflict(scenario, calendar, scenario.students, "la classe entière")
     return (whole,) if whole else ()
 
@@ -50,11 +45,11 @@ def _alone(scenario: Scenario, calendar: Calendar, student: Student) -> Conflict
         return Conflict(
             (student.id,),
             ("R10",),
-            f"{_who(student)} : R10 l'entreprise {host.name} ({host.id}) n'a pas pour activité "
-            "principale la commercialisation de biens et de services ; aucun stage n'y est "
-            "possible",
+            f"{student_label(student)} : R10 l'entreprise {host.name} ({host.id}) n'a pas "
+            "pour activité principale la commercialisation de biens et de services ; "
+            "aucun stage n'y est possible",
         )
-    return _conflict(scenario, calendar, (student,), _who(student))
+    return _conflict(scenario, calendar, (student,), student_label(student))
 
 
 def _host(scenario: Scenario, calendar: Calendar, host_id: str) -> Conflict | None:
@@ -150,8 +145,8 @@ def _grid_detail(data: ModelData, student_id: str) -> str:
     needed = group.requirement.required_weeks
     reachable = _weeks_text(_reachable_units(data, group) / 5)
     return (
-        f"{_who(student)} : {needed} semaines requises, au plus {reachable} possibles dont "
-        f"{len(group.weeks)} semaines complètes ({', '.join(reasons)})"
+        f"{student_label(student)} : {needed} semaines requises, au plus {reachable} "
+        f"possibles dont {len(group.weeks)} semaines complètes ({', '.join(reasons)})"
     )
 
 
@@ -173,5 +168,4 @@ def _weeks_text(weeks: float) -> str:
     return f"{weeks:g}".replace(".", ",")
 
 
-def _who(student: Student) -> str:
-    return f"{student.name} ({student.id})"
+__all__ = ["Conflict", "diagnose"]

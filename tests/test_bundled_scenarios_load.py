@@ -33,6 +33,7 @@ SCENARIOS = ROOT / "scenarios"
 CLASS_LIST = "classe-nrc-2026.csv"
 FEASIBLE = ("default.yaml", "bloc-novembre-annee2.yaml", "missions-hebdo.yaml")
 INFEASIBLE = "infeasible-fin-tardive.yaml"
+OTHER_INFEASIBLE = ("infeasible-semaines-bloquees.yaml", "infeasible-capacite.yaml")
 ONE_WEEK = dt.timedelta(days=7)
 
 
@@ -47,7 +48,7 @@ def default() -> Scenario:
 
 def test_the_bundled_scenarios_are_all_there() -> None:
     names = {path.name for path in _scenario_files()}
-    assert names == {*FEASIBLE, INFEASIBLE}
+    assert names == {*FEASIBLE, INFEASIBLE, *OTHER_INFEASIBLE}
 
 
 @pytest.mark.parametrize("path", _scenario_files(), ids=lambda p: p.name)

@@ -53,7 +53,7 @@ def _solve(scenario: Path, out: Path, *extra: str) -> int:
 
 def test_bundled_scenarios_are_found() -> None:
     assert "default.yaml" in FEASIBLE and len(FEASIBLE) >= 3
-    assert INFEASIBLE == ["infeasible-fin-tardive.yaml"]
+    assert "infeasible-fin-tardive.yaml" in INFEASIBLE and len(INFEASIBLE) >= 3
 
 
 @pytest.mark.slow
@@ -87,7 +87,7 @@ def test_solve_bundled_scenario(
     assert main(["check", str(out)]) == 0
 
 
-@pytest.mark.parametrize("name", INFEASIBLE)
+@pytest.mark.parametrize("name", ["infeasible-fin-tardive.yaml"])
 def test_solve_infeasible_bundled_scenario(
     name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -101,7 +101,8 @@ def test_solve_infeasible_bundled_scenario(
     # weeks that blocked dates keep from being full.
     assert "16 semaines requises, au plus 9 possibles dont 8 semaines complètes" in err
     assert "Jules R." not in err and "Nina L." not in err
-    assert not out.exists()
+    # Only the explanation is written, never a plan.
+    assert sorted(p.name for p in out.iterdir()) == ["explanation.json"]
 
 
 def test_solve_tiny_scenario_writes_the_five_files(

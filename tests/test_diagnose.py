@@ -119,3 +119,20 @@ def test_summer_rest_and_duration_conflict_together() -> None:
     (conflict,) = _diagnose(scn)
     assert conflict.rules == ("R1", "R9")
     assert len(weeks_of([span(D(2027, 5, 10), 8), summer])) == 16  # all needed
+
+
+def test_levers_are_checked_before_being_offered() -> None:
+    # s2 arrives for D only (7 weeks): a reduction to 9 is not enough alone,
+    # arriving earlier is; the capacity conflict offers a capacity of 2.
+    scn = scenario([student("s1"), student("s2", earliest_start="2027-05-03")])
+    (conflict,) = _diagnose(scn)
+    assert not any(lever.startswith("réduction de durée (R2") for lever in conflict.levers)
+    assert any("earliest_start" in lever for lever in conflict.levers)
+    crowded = scenario(
+        [student("s1", host="h1", **REDUCED_9), student("s2", host="h1", **REDUCED_9)],
+        open_ranges=[B, C],
+        hosts=[host("h1", capacity=1)],
+    )
+    (conflict,) = _diagnose(crowded)
+    assert "augmenter la capacité de Entreprise h1 (h1) à 2 (R10)" in conflict.levers
+    assert Conflict(("s1",), ("R1",), "m").levers == ()

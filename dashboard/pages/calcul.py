@@ -119,7 +119,11 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
         st.markdown("**Aucun plan ne respecte les règles. Conflits :**")
         for conflict in result.conflicts:
             rules = ", ".join(f"{r} {RULE_TITLES.get(r, '')}" for r in conflict.rules)
-            st.error(f"{conflict.message}\n\n_Règles en conflit : {rules}_")
+            levers = "".join(f"\n- {lever}" for lever in conflict.levers)
+            text = f"{conflict.message}\n\n_Règles en conflit : {rules}_"
+            if levers:
+                text += f"\n\n**Ce qui lèverait le conflit :**{levers}"
+            st.error(text)
         if not result.conflicts:
             st.error("Le diagnostic n'a pas isolé de conflit plus petit que la classe entière.")
     elif result.status is PlanStatus.UNKNOWN:
