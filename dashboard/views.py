@@ -23,6 +23,7 @@ from models import (
 )
 from planner.compare import StudentDiff
 from planner.counting import full_week_dates, mission_days, mission_windows_of, tally
+from planner.explain import STUDENT_TERMS, TERM_LABELS, TERMS, Breakdown
 from planner.solve import SolveResult
 from planner.validate import StudentCheck, Verdict, Violation
 
@@ -374,3 +375,61 @@ def order_students(
         "host": lambda s: (names.get(s.host, "").casefold(), s.name.casefold()),
     }
     return [s.id for s in sorted(chosen, key=keys[sort_by])]
+
+
+# --- why this plan (planner.explain) ---
+
+
+def objective_table(breakdown: Breakdown) -> pd.DataFrame:
+    """One row per term of the objective: value, weight, weighted cost, and
+    a total row equal to the solver's objective."""
+    rows: list[dict[str, object]] = [
+        {
+            "Critère": TERM_LABELS[term],
+            "Valeur": breakdown.terms[term],
+            "Poids": breakdown.weights[term],
+            "Coût": breakdown.weighted[term],
+        }
+        for term in TERMS
+    ]
+    rows.append({"Critère": "Total", "Valeur": None, "Poids": None, "Coût": breakdown.total})
+    return pd.DataFrame(rows)
+
+
+def student_cost_table(breakdown: Breakdown, scenario: Scenario) -> pd.DataFrame:
+    """Each student's weighted cost by term, costliest first."""
+    names = {s.id: s.name for s in scenario.students}
+    costs = sorted(breakdown.students, key=lambda c: (-c.total, c.student_id))
+    return pd.DataFrame(
+        [
+            {
+                "Élève": f"{names.get(c.student_id, c.student_id)} ({c.student_id})",
+                **{TERM_LABELS[t]: c.weighted[t] for t in STUDENT_TERMS},
+                "Coût total": c.total,
+            }
+            for c in costs
+        ]
+    )
+
+
+def student_explanation(breakdown: Breakdown, student_id: str) -> list[str]:
+    """The student's share of the objective, as French lines."""
+    cost = breakdown.student(student_id)
+    details = ", ".join(
+        f"{TERM_LABELS[t].lower()} {cost.terms[t]} × {breakdown.weights[t]}"
+        for t in STUDENT_TERMS
+        if cost.terms[t]
+    )
+    holidays = cost.terms["holiday_days"]
+    return [
+        f"Coût de l'élève dans l'objectif : {cost.total}" + (f" ({details})" if details else ""),
+        f"Fenêtres préférées manquées : {_spans_fr(cost.missed_ranges) or 'aucune'}",
+        f"Jours en vacances : {holidays}"
+        + (f" ({_spans_fr(cost.holiday_ranges)})" if holidays else ""),
+    ]
+
+
+def _spans_fr(spans: Sequence[tuple[dt.date, dt.date]]) -> str:
+    return ", ".join(
+        fr_date(a) if a == b else f"du {fr_date(a)} au {fr_date(b)}" for a, b in spans
+    )

@@ -88,6 +88,11 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--xlsx", type=Path, help="classeur Excel (défaut DIR/planning.xlsx)")
     export_cmd.add_argument("--ics", type=Path, help="dossier des agendas (défaut DIR/agendas)")
     export_cmd.set_defaults(run=_export)
+    explain_cmd = commands.add_parser(
+        "explain", help="détaille le coût d'un plan par critère et par élève"
+    )
+    explain_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
+    explain_cmd.set_defaults(run=_explain)
     return parser
 
 
@@ -291,6 +296,20 @@ def _export(args: argparse.Namespace) -> int:
         )
     for path in written:
         print(f"Écrit : {path}")
+    return EXIT_OK
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """``stageplan explain DIR``: why this plan, the objective term by term."""
+    from .explain import format_breakdown, objective_breakdown
+
+    try:
+        scenario, plan = read_plan(args.plan_dir)
+        calendar = build_calendar(scenario)
+    except (PlanFileError, ScenarioError, CalendarError) as error:
+        print(f"Plan illisible : {error}", file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    print(format_breakdown(objective_breakdown(scenario, calendar, plan), scenario))
     return EXIT_OK
 
 

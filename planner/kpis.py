@@ -41,9 +41,17 @@ def plan_kpis(
 def _split_weeks(scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt.date]]) -> int:
     """Teaching weeks in which some of the class is in company for the
     whole week and some is not."""
+    return len(split_teaching_weeks(scenario, calendar, dates))
+
+
+def split_teaching_weeks(
+    scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt.date]]
+) -> tuple[dt.date, ...]:
+    """Mondays of the teaching weeks in which some of the class is in
+    company for the whole week and some is not (days in company by student)."""
     needing = [s for s in scenario.students if requirement_of(s, scenario.rules).needs_block]
     out = {s.id: set(full_weeks(calendar, dates[s.id])) for s in needing}
-    count = 0
+    split: list[dt.date] = []
     for monday, days in calendar.weeks.items():
         if not any(d.kind is DayKind.TEACHING for d in days):
             continue
@@ -52,5 +60,6 @@ def _split_weeks(scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt
             s for s in needing if s.earliest_start is None or monday_of(s.earliest_start) <= monday
         ]
         flags = {monday in out[s.id] for s in present}
-        count += flags == {True, False}
-    return count
+        if flags == {True, False}:
+            split.append(monday)
+    return tuple(split)

@@ -43,6 +43,12 @@ def test_calculer_solves_the_default_scenario_then_reuses_the_result(
     verdict = app.dataframe[0].value
     assert list(verdict["Règle"]) == [f"R{i}" for i in range(1, 11)]
     assert set(verdict["Verdict"]) == {"✓ respectée"}
+    assert any(h.value == "Pourquoi ce plan : coût par critère" for h in app.subheader)
+    # the objective by term, summing to the solver's
+    why = next(d.value for d in app.dataframe if "Critère" in d.value.columns)
+    assert list(why["Critère"])[-1] == "Total"
+    assert why["Coût"].iloc[-1] == solved.objective
+    assert list(why["Valeur"])[:-1] == list(solved.terms.values())
 
     # a second click (or a rerun) does not solve the unchanged scenario again
     monkeypatch.setattr(state, "solve", _no_solve)

@@ -37,6 +37,8 @@ def test_student_page_shows_periods_and_rule_checklist() -> None:
     assert f"R8 jours en vacances : {counted.holiday_days} ≤ 20" in text
     assert f"R9 repos d'été : {counted.min_summer_rest} jours ≥ 28" in text
     assert "✗" not in text
+    assert "Fenêtres préférées manquées : " in text  # « Pourquoi ce plan »
+    assert f"Jours en vacances : {counted.holiday_days}" in text
 
 
 def test_picking_an_exempt_student_shows_the_reason() -> None:

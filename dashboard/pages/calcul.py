@@ -6,15 +6,19 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import state
+from dashboard.charts import fr_date
 from dashboard.ui import show_notice
 from dashboard.views import (
     STATUS_LABELS,
     fr_number,
+    objective_table,
+    student_cost_table,
     students_placed,
     students_table,
     verdict_rules,
 )
 from models import RULE_TITLES, PlanStatus, Scenario
+from planner.explain import objective_breakdown
 from planner.solve import SolveResult, SolveSettings
 
 
@@ -146,6 +150,20 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
     st.dataframe(verdict_rules(verdict), hide_index=True, width="stretch")
     with st.expander("Verdict par élève"):
         st.dataframe(students_table(verdict, scenario), hide_index=True, width="stretch")
+    if result.plan is not None:
+        _why(result, scenario)
+
+
+def _why(result: SolveResult, scenario: Scenario) -> None:
+    """« Pourquoi ce plan » : the objective term by term, recomputed from the plan."""
+    assert result.plan is not None
+    breakdown = objective_breakdown(scenario, result.calendar, result.plan)
+    st.subheader("Pourquoi ce plan : coût par critère")
+    st.dataframe(objective_table(breakdown), hide_index=True, width="stretch")
+    weeks = ", ".join(fr_date(m) for m in breakdown.split_weeks) or "aucune"
+    st.caption(f"Semaines d'enseignement où la classe est partagée : {weeks}.")
+    with st.expander("Coût par élève"):
+        st.dataframe(student_cost_table(breakdown, scenario), hide_index=True, width="stretch")
 
 
 def _render() -> None:

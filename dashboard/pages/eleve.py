@@ -6,8 +6,9 @@ import streamlit as st
 
 from dashboard.charts import student_gantt
 from dashboard.ui import show_notice, solved_or_hint
-from dashboard.views import ROUTE_LABELS, period_table, rule_checklist
+from dashboard.views import ROUTE_LABELS, period_table, rule_checklist, student_explanation
 from models import requirement_of
+from planner.explain import objective_breakdown
 
 _COLOURS = {True: "green", False: "red", None: "gray"}
 
@@ -57,6 +58,10 @@ def _render() -> None:
             st.markdown(f":{_COLOURS[line.ok]}[**{line.mark}**] {line.text}")
             for detail in line.details:
                 st.caption(detail)
+    st.subheader("Pourquoi ce plan")
+    breakdown = objective_breakdown(scenario, calendar, plan)
+    for text in student_explanation(breakdown, student_id):
+        st.markdown(f"- {text}")
 
 
 _render()
