@@ -116,15 +116,20 @@ def _solve(args: argparse.Namespace) -> int:
     return _report(args, scenario, result)
 
 
+def _report_infeasible(out: Path, result: SolveResult) -> int:
+    """Print the conflicts with their levers and write ``explanation.json``."""
+    print("Aucun plan ne respecte les règles :", file=sys.stderr)
+    for conflict in result.conflicts:
+        print(f"  - {conflict.message}", file=sys.stderr)
+        for lever in conflict.levers:
+            print(f"    levier : {lever}", file=sys.stderr)
+    _write_explanation(out, result)
+    return EXIT_INFEASIBLE
+
+
 def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -> int:
     if result.status is PlanStatus.INFEASIBLE:
-        print("Aucun plan ne respecte les règles :", file=sys.stderr)
-        for conflict in result.conflicts:
-            print(f"  - {conflict.message}", file=sys.stderr)
-            for lever in conflict.levers:
-                print(f"    levier : {lever}", file=sys.stderr)
-        _write_explanation(args.out, result)
-        return EXIT_INFEASIBLE
+        return _report_infeasible(args.out, result)
     if result.plan is None or result.verdict is None:
         print(
             f"Aucun plan trouvé en {settings_text(result)} (statut {result.status.value}).",
@@ -246,13 +251,7 @@ def _replan(args: argparse.Namespace) -> int:
         return EXIT_INVALID_SCENARIO
     result = outcome.result
     if result.status is PlanStatus.INFEASIBLE:
-        print("Aucun plan ne respecte les règles :", file=sys.stderr)
-        for conflict in result.conflicts:
-            print(f"  - {conflict.message}", file=sys.stderr)
-            for lever in conflict.levers:
-                print(f"    levier : {lever}", file=sys.stderr)
-        _write_explanation(args.out, result)
-        return EXIT_INFEASIBLE
+        return _report_infeasible(args.out, result)
     if result.plan is None or result.verdict is None or not result.verdict.ok:
         print(
             f"Aucun plan valide trouvé en {settings_text(result)} (statut {result.status.value}).",
