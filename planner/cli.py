@@ -93,6 +93,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     explain_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
     explain_cmd.set_defaults(run=_explain)
+    whynot_cmd = commands.add_parser(
+        "whynot", help="dit pourquoi un élève n'est pas placé à des dates données"
+    )
+    whynot_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
+    whynot_cmd.add_argument("--student", required=True, help="identifiant de l'élève")
+    whynot_cmd.add_argument("--from", dest="start", required=True, help="début (AAAA-MM-JJ)")
+    whynot_cmd.add_argument("--to", dest="end", required=True, help="fin (AAAA-MM-JJ)")
+    whynot_cmd.set_defaults(run=_whynot)
     return parser
 
 
@@ -309,6 +317,49 @@ def _explain(args: argparse.Namespace) -> int:
         print(f"Plan illisible : {error}", file=sys.stderr)
         return EXIT_INVALID_SCENARIO
     print(format_breakdown(objective_breakdown(scenario, calendar, plan), scenario))
+    return EXIT_OK
+
+
+def _whynot(args: argparse.Namespace) -> int:
+    """``stageplan whynot DIR --student ID --from DATE --to DATE``: what keeps
+    the student from these dates, and the cost of forcing them."""
+    import datetime as dt
+
+    from .plan_io import SUMMARY_FILE
+    from .whynot import WhyNotError, format_why_not, why_not
+
+    dates: dict[str, dt.date] = {}
+    for option, text in (("--from", args.start), ("--to", args.end)):
+        try:
+            dates[option] = dt.date.fromisoformat(text)
+        except ValueError:
+            print(f"{option} : date invalide « {text} » (AAAA-MM-JJ attendu)", file=sys.stderr)
+            return EXIT_INVALID_SCENARIO
+    try:
+        scenario, _ = read_plan(args.plan_dir)
+        calendar = build_calendar(scenario)
+        summary = json.loads((args.plan_dir / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (PlanFileError, ScenarioError, CalendarError, OSError, ValueError) as error:
+        print(f"Plan illisible : {error}", file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    objective = summary.get("objective")
+    terms = summary.get("objective_terms") or None
+    try:
+        answer = why_not(
+            scenario,
+            calendar,
+            args.student,
+            dates["--from"],
+            dates["--to"],
+            SolveSettings.of(scenario),
+            float(objective) if isinstance(objective, int | float) else None,
+            terms if isinstance(terms, dict) else None,
+        )
+    except WhyNotError as error:
+        field = {"élève": "--student", "fin": "--to", "dates": "--from/--to"}[error.field]
+        print(f"{field} : {error.message}", file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    print(format_why_not(answer))
     return EXIT_OK
 
 
