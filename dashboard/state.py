@@ -22,9 +22,10 @@ from typing import Any
 
 import streamlit as st
 
-from models import Calendar, Scenario, load_scenario
+from models import Calendar, Plan, Scenario, load_scenario
 from planner.calendar import build_calendar
 from planner.formulation import Progress, StopHandle
+from planner.replan import ReplanResult, replan
 from planner.solve import SolveResult, SolveSettings, solve
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,6 +46,8 @@ K_SAVED_SCENARIOS = "stageplan.saved_scenarios"
 K_JOB = "stageplan.job"
 K_SYNC = "stageplan.sync_solve"
 K_NOTICE = "stageplan.notice"
+K_PREVIOUS = "stageplan.previous"
+K_REPLANS = "stageplan.replans"
 
 
 def _session() -> MutableMapping[str, Any]:
@@ -64,6 +67,8 @@ def ensure_initialised() -> None:
 def set_scenario(scenario: Scenario, label: str, source: Path | None = None) -> None:
     """Make ``scenario`` the current one, under ``label`` (its name in comparisons)."""
     session = _session()
+    if K_SCENARIO in session:
+        _keep_previous(session[K_SCENARIO], str(session.get(K_LABEL, "")))
     session[K_SCENARIO] = scenario
     session[K_LABEL] = label
     session[K_SOURCE] = str(source) if source is not None else ""
@@ -91,6 +96,39 @@ def revision() -> int:
     """Changes each time the current scenario changes (widget keys use it)."""
     ensure_initialised()
     return int(_session()[K_REVISION])
+
+
+def _keep_previous(scenario: Scenario, label: str) -> None:
+    """Before the current scenario is replaced: keep its last plan (if any) as
+    the previous plan a re-plan starts from. A scenario without a plan leaves
+    the earlier previous plan in place."""
+    found: SolveResult | None = _dict(K_LAST).get(scenario_hash(scenario))
+    if found is not None and found.plan is not None:
+        _session()[K_PREVIOUS] = PreviousPlan(scenario, label, found)
+
+
+class PreviousPlan:
+    """The last plan of an earlier revision of the current scenario."""
+
+    def __init__(self, scenario: Scenario, label: str, result: SolveResult) -> None:
+        self.scenario = scenario
+        self.label = label
+        self.result = result
+
+    @property
+    def plan(self) -> Plan:
+        assert self.result.plan is not None
+        return self.result.plan
+
+
+def previous_plan() -> PreviousPlan | None:
+    """The plan of an earlier scenario revision, when the current scenario
+    differs from that revision (what « Recalculer en changeant le moins
+    possible » starts from)."""
+    found: PreviousPlan | None = _session().get(K_PREVIOUS)
+    if found is None or scenario_hash(found.scenario) == scenario_hash(current_scenario()):
+        return None
+    return found
 
 
 def bundled_scenarios() -> list[Path]:
@@ -140,6 +178,15 @@ def saved_results() -> dict[str, SolveResult]:
 def saved_scenarios() -> dict[str, Scenario]:
     """The scenario of each saved result, keyed by the same label."""
     return _dict(K_SAVED_SCENARIOS)
+
+
+def replan_outcome(scenario: Scenario, result: SolveResult) -> tuple[ReplanResult, str] | None:
+    """The re-plan of ``scenario`` (and the label of the plan it started
+    from) that gave ``result``, if ``result`` comes from a re-plan."""
+    found: tuple[ReplanResult, str] | None = _dict(K_REPLANS).get(scenario_hash(scenario))
+    if found is None or found[0].result is not result:
+        return None
+    return found
 
 
 def record_result(
@@ -295,6 +342,36 @@ class SolveJob:
         return end - self._started
 
 
+class ReplanJob(SolveJob):
+    """A re-plan with minimal change from ``previous`` (no live progress:
+    :func:`planner.replan.replan` reports none), on a background thread."""
+
+    def __init__(
+        self, scenario: Scenario, settings: SolveSettings, label: str, previous: PreviousPlan
+    ) -> None:
+        super().__init__(scenario, settings, label)
+        self.previous = previous
+        self._outcome: ReplanResult | None = None
+
+    def run(self) -> None:
+        try:
+            outcome = replan(self.scenario, self.previous.plan, self.settings, self.handle)
+        except Exception as error:  # shown to the teacher, never a traceback
+            with self._lock:
+                self._error = f"{type(error).__name__} : {error}"
+                self._ended = time.monotonic()
+            return
+        with self._lock:
+            self._outcome = outcome
+            self._result = outcome.result
+            self._ended = time.monotonic()
+
+    @property
+    def outcome(self) -> ReplanResult | None:
+        with self._lock:
+            return self._outcome
+
+
 def sync_solve_enabled() -> bool:
     """Whether solves run on the script thread (tests only: env var or flag)."""
     return os.environ.get(SYNC_ENV, "") == "1" or bool(_session().get(K_SYNC, False))
@@ -316,6 +393,19 @@ def start_solve(scenario: Scenario, settings: SolveSettings, label: str) -> Solv
     return job
 
 
+def start_replan(
+    scenario: Scenario, settings: SolveSettings, label: str, previous: PreviousPlan
+) -> ReplanJob:
+    """Start a re-plan from ``previous`` (background thread, or synchronous in tests)."""
+    job = ReplanJob(scenario, settings, label, previous)
+    _session()[K_JOB] = job
+    if sync_solve_enabled():
+        job.run()
+    else:
+        job.start()
+    return job
+
+
 def collect_finished_job() -> SolveJob | None:
     """If the solve has ended, record its result and return its job (once)."""
     job = running_job()
@@ -323,7 +413,12 @@ def collect_finished_job() -> SolveJob | None:
         return None
     del _session()[K_JOB]
     result = job.result
-    if result is not None:
+    if isinstance(job, ReplanJob) and job.outcome is not None and result is not None:
+        # not cached: a re-plan depends on the previous plan, not only on the scenario
+        record_result(job.scenario, job.settings, job.label, result, cache=False)
+        _dict(K_REPLANS)[scenario_hash(job.scenario)] = (job.outcome, job.previous.label)
+        set_notice(f"Recalcul en changeant le moins possible terminé pour « {job.label} ».")
+    elif result is not None:
         record_result(job.scenario, job.settings, job.label, result, cache=not job.stop_requested)
         set_notice(f"Calcul terminé pour « {job.label} ».")
     else:

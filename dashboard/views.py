@@ -15,15 +15,18 @@ import pandas as pd
 from models import (
     RULE_TITLES,
     Calendar,
+    Period,
     Plan,
     PlanStatus,
     Route,
     Scenario,
     requirement_of,
 )
+from models.scenario import LockedPeriod
 from planner.compare import StudentDiff
 from planner.counting import full_week_dates, mission_days, mission_windows_of, tally
 from planner.explain import STUDENT_TERMS, TERM_LABELS, TERMS, Breakdown
+from planner.replan import DayChanges
 from planner.solve import SolveResult
 from planner.validate import StudentCheck, Verdict, Violation
 
@@ -216,6 +219,93 @@ def period_table(plan: Plan, scenario: Scenario, student_id: str) -> pd.DataFram
             "Jours en entreprise",
             "Jours en vacances",
             "Entreprise",
+        ],
+    )
+
+
+#: Marker of a locked period (text, not an emoji: the browser may lack the font).
+LOCKED_MARK = "verrouillée"
+PARTLY_LOCKED_MARK = "en partie verrouillée"
+
+
+def lock_marks(plan: Plan, scenario: Scenario, student_id: str) -> list[str]:
+    """For each period of the student (in :func:`period_table`'s order):
+    ``verrouillée`` when all its days in company lie in the student's locks,
+    ``en partie verrouillée`` when some do, else ''."""
+    locks = scenario.locks_of(student_id)
+    dates = plan.dates_of(student_id)
+    marks = []
+    for period in plan.periods:
+        if period.student_id != student_id:
+            continue
+        days = [d for d in dates if period.start <= d <= period.end]
+        locked = [d for d in days if any(lock.start <= d <= lock.end for lock in locks)]
+        if days and len(locked) == len(days):
+            marks.append(LOCKED_MARK)
+        elif locked:
+            marks.append(PARTLY_LOCKED_MARK)
+        else:
+            marks.append("")
+    return marks
+
+
+def period_choice(period: Period) -> str:
+    """A period as one option of a list: ``Bloc du 04/01/2027 au 12/02/2027``."""
+    return f"{KIND_LABELS[period.kind]} du {fr_date(period.start)} au {fr_date(period.end)}"
+
+
+def lock_text(lock: LockedPeriod) -> str:
+    """A lock in French: ``du 04/01/2027 au 12/02/2027 (convention signée)``."""
+    return f"du {fr_date(lock.start)} au {fr_date(lock.end)} ({lock.label})"
+
+
+def date_runs_fr(dates: Sequence[dt.date]) -> str:
+    """Dates as French runs of working days (a weekend does not break a run):
+    ``du 04/01/2027 au 08/01/2027, 15/01/2027``."""
+    runs: list[list[dt.date]] = []
+    for date in sorted(dates):
+        if runs and _next_working(runs[-1][-1], date):
+            runs[-1].append(date)
+        else:
+            runs.append([date])
+    return ", ".join(
+        fr_date(run[0]) if len(run) == 1 else f"du {fr_date(run[0])} au {fr_date(run[-1])}"
+        for run in runs
+    )
+
+
+def _next_working(before: dt.date, after: dt.date) -> bool:
+    """Whether only weekend days lie strictly between the two dates."""
+    day = before + dt.timedelta(days=1)
+    while day < after:
+        if day.weekday() < 5:
+            return False
+        day += dt.timedelta(days=1)
+    return after > before
+
+
+def replan_table(changes: Sequence[DayChanges], scenario: Scenario) -> pd.DataFrame:
+    """Per student moved by a re-plan: days added and removed, as French ranges."""
+    names = {s.id: s.name for s in scenario.students}
+    return pd.DataFrame(
+        [
+            {
+                "Élève": f"{names.get(c.student_id, c.student_id)} ({c.student_id})",
+                "Jours changés": c.count,
+                "Jours ajoutés": len(c.added),
+                "Jours retirés": len(c.removed),
+                "Dates ajoutées": date_runs_fr(c.added),
+                "Dates retirées": date_runs_fr(c.removed),
+            }
+            for c in changes
+        ],
+        columns=[
+            "Élève",
+            "Jours changés",
+            "Jours ajoutés",
+            "Jours retirés",
+            "Dates ajoutées",
+            "Dates retirées",
         ],
     )
 

@@ -1,5 +1,7 @@
 """Page « Calcul »: solve the current scenario off the script thread, follow
-the search live, stop it, and read the validator's verdict."""
+the search live, stop it, and read the validator's verdict. After a change
+of the scenario, re-plan from the previous plan changing as few
+student-days as possible (also off the script thread)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,17 @@ from dashboard.views import (
     STATUS_LABELS,
     fr_number,
     objective_table,
+    replan_table,
     student_cost_table,
     students_placed,
     students_table,
     verdict_rules,
 )
 from models import RULE_TITLES, PlanStatus, Scenario
+from planner.calendar import CalendarError
 from planner.explain import objective_breakdown
+from planner.locks import check_locks
+from planner.replan import ReplanResult
 from planner.solve import SolveResult, SolveSettings
 
 
@@ -101,6 +107,58 @@ def _solve_button(scenario: Scenario, settings: SolveSettings) -> None:
         show_notice()
 
 
+def _lock_faults(scenario: Scenario) -> None:
+    """Locked periods (signed conventions) that break a rule, with the rule."""
+    if not scenario.locked:
+        return
+    try:
+        faults = check_locks(scenario, state.calendar_of(scenario))
+    except CalendarError:
+        return
+    for fault in faults:
+        st.error(
+            f"Période verrouillée en conflit : {fault.message}\n\n"
+            f"_Règle : {fault.rule} {RULE_TITLES.get(fault.rule, '')}_"
+        )
+
+
+def _replan_button(scenario: Scenario, settings: SolveSettings) -> None:
+    """« Recalculer en changeant le moins possible », from the previous plan."""
+    previous = state.previous_plan()
+    if previous is None:
+        return
+    st.caption(
+        f"Le scénario a changé depuis le dernier plan calculé (« {previous.label} ») : "
+        "le recalcul garde ce plan autant que possible (périodes verrouillées comprises)."
+    )
+    if not st.button("Recalculer en changeant le moins possible", key="calcul.replan"):
+        return
+    job = state.start_replan(scenario, settings, state.current_label(), previous)
+    if job.done:  # synchronous solve (tests)
+        state.collect_finished_job()
+        show_notice()
+
+
+def _replan_summary(outcome: ReplanResult, previous_label: str, scenario: Scenario) -> None:
+    st.subheader("Changements par rapport au plan précédent")
+    if outcome.total_changes is None:
+        st.warning(f"Pas de nouveau plan : rien à comparer au plan de « {previous_label} ».")
+        return
+    proven = "minimum prouvé" if outcome.minimal else "minimum non prouvé (limite de temps)"
+    cols = st.columns(3)
+    cols[0].metric("Jours-élèves changés", outcome.total_changes)
+    cols[1].metric("Élèves touchés", len(outcome.changes))
+    cols[2].metric("Minimum", "prouvé" if outcome.minimal else "non prouvé")
+    st.caption(
+        f"Par rapport au plan de « {previous_label} » : {outcome.total_changes} jour(s)-élève "
+        f"changé(s), {proven}."
+    )
+    if outcome.changes:
+        st.dataframe(replan_table(outcome.changes, scenario), hide_index=True, width="stretch")
+    else:
+        st.success("Aucun jour ne change : le plan précédent reste valable.")
+
+
 def _result(result: SolveResult, scenario: Scenario) -> None:
     st.subheader("Résultat")
     status = STATUS_LABELS[result.status]
@@ -175,8 +233,11 @@ def _render() -> None:
         f"{len(scenario.students)} élèves, {len(scenario.hosts)} entreprises."
     )
     settings = _settings(scenario)
+    _lock_faults(scenario)
     if state.running_job() is None:
         _solve_button(scenario, settings)
+    if state.running_job() is None:
+        _replan_button(scenario, settings)
     if state.running_job() is not None:
         _live()
         return
@@ -185,6 +246,9 @@ def _render() -> None:
         st.info("Cliquez sur « Calculer » pour placer les périodes de stage de la classe.")
         return
     _result(result, scenario)
+    replanned = state.replan_outcome(scenario, result)
+    if replanned is not None:
+        _replan_summary(replanned[0], replanned[1], scenario)
 
 
 _render()

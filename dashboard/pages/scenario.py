@@ -224,7 +224,7 @@ def _weights_tab(raw: dict[str, Any], rev: int) -> dict[str, Any]:
                 max_value=max(100, 3 * getattr(default, name), value),
                 value=value,
                 key=f"scenario.weight.{name}.{rev}",
-                help=f"défaut : {getattr(default, name)}",
+                help=f"défaut : {getattr(default, name)} ; 0 désactive ce critère",
             )
     show_faults(faults_under(_faults(), "weights"))
     return values
