@@ -482,8 +482,9 @@ def objective_table(breakdown: Breakdown) -> pd.DataFrame:
         }
         for term in TERMS
     ]
+    # Value and weight mean nothing for the total: missing (shown blank).
     rows.append({"Critère": "Total", "Valeur": None, "Poids": None, "Coût": breakdown.total})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).astype({"Valeur": "Int64", "Poids": "Int64"})
 
 
 def student_cost_table(breakdown: Breakdown, scenario: Scenario) -> pd.DataFrame:

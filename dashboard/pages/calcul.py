@@ -217,7 +217,10 @@ def _why(result: SolveResult, scenario: Scenario) -> None:
     assert result.plan is not None
     breakdown = objective_breakdown(scenario, result.calendar, result.plan)
     st.subheader("Pourquoi ce plan : coût par critère")
-    st.dataframe(objective_table(breakdown), hide_index=True, width="stretch")
+    table = objective_table(breakdown)
+    # The total has no value nor weight: blank cells, not Streamlit's "None".
+    blanks = {"Valeur": "string", "Poids": "string"}
+    st.dataframe(table.astype(blanks).fillna(""), hide_index=True, width="stretch")
     weeks = ", ".join(fr_date(m) for m in breakdown.split_weeks) or "aucune"
     st.caption(f"Semaines d'enseignement où la classe est partagée : {weeks}.")
     with st.expander("Coût par élève"):

@@ -31,6 +31,7 @@ def _render() -> None:
         default=labels[-2:],
         max_selections=4,
         key="comparer.chosen",
+        placeholder="Choisissez des scénarios calculés",
     )
     if len(chosen) < 2:
         st.warning("Choisissez au moins deux scénarios.")

@@ -77,6 +77,7 @@ def _locks(plan: Plan, student_id: str) -> None:
             "Périodes à verrouiller",
             options=list(periods),
             key=f"eleve.lock.{rev}.{student_id}",
+            placeholder="Choisissez une ou plusieurs périodes",
             help="Une période verrouillée (convention signée) ne bouge plus aux calculs suivants.",
         )
         button_key = f"eleve.lock_button.{rev}.{student_id}"
