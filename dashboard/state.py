@@ -290,7 +290,7 @@ class SolveJob:
     def run(self) -> None:
         """Solve on the calling thread (what the background thread runs)."""
         try:
-            result = solve(self.scenario, self.settings, self._on_progress, self.handle)
+            result = self._work()
         except Exception as error:  # shown to the teacher, never a traceback
             with self._lock:
                 self._error = f"{type(error).__name__} : {error}"
@@ -299,6 +299,10 @@ class SolveJob:
         with self._lock:
             self._result = result
             self._ended = time.monotonic()
+
+    def _work(self) -> SolveResult:
+        """The computation itself; subclasses change what is computed."""
+        return solve(self.scenario, self.settings, self._on_progress, self.handle)
 
     def start(self) -> SolveJob:
         """Solve on a background (daemon) thread."""
@@ -353,18 +357,11 @@ class ReplanJob(SolveJob):
         self.previous = previous
         self._outcome: ReplanResult | None = None
 
-    def run(self) -> None:
-        try:
-            outcome = replan(self.scenario, self.previous.plan, self.settings, self.handle)
-        except Exception as error:  # shown to the teacher, never a traceback
-            with self._lock:
-                self._error = f"{type(error).__name__} : {error}"
-                self._ended = time.monotonic()
-            return
+    def _work(self) -> SolveResult:
+        outcome = replan(self.scenario, self.previous.plan, self.settings, self.handle)
         with self._lock:
             self._outcome = outcome
-            self._result = outcome.result
-            self._ended = time.monotonic()
+        return outcome.result
 
     @property
     def outcome(self) -> ReplanResult | None:
