@@ -10,10 +10,8 @@ here too.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 import re
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,8 +19,8 @@ from typing import Any
 import pandas as pd
 import yaml
 
-from models import Fault, Scenario, ScenarioError, read_students_csv, scenario_from_dict
-from models.loading import MAX_FILE_BYTES
+from models import Fault, Scenario, ScenarioError, scenario_from_dict
+from models.tables import MAX_FILE_BYTES, read_table
 
 RANGE_COLUMNS = ["start", "end", "label"]
 PREFERRED_COLUMNS = [*RANGE_COLUMNS, "weight"]
@@ -219,54 +217,15 @@ def scenario_from_yaml(name: str, data: bytes) -> Scenario:
     return scenario_from_dict(raw, source=name)
 
 
-def _xlsx_cell(column: str, value: Any) -> Any:
-    if isinstance(value, pd.Timestamp | dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    if column == "unavailable":
-        ranges = []
-        for part in text.split("|"):
-            start, _, end = part.strip().partition("..")
-            ranges.append({"start": start, "end": end or start})
-        return ranges
-    return text
-
-
 def read_class_list(name: str, data: bytes) -> list[dict[str, Any]]:
     """An uploaded class list (CSV or XLSX), as the student dicts of a scenario.
 
     Raises
     ------
     ScenarioError
-        An unreadable or empty list, or an unknown file type.
+        An unreadable, oversized or empty list, or an unknown file type.
     """
-    _check_size(name, data)
-    suffix = Path(name).suffix.lower()
-    if suffix == ".csv":
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(name).name
-            path.write_bytes(data)
-            return read_students_csv(path, owner=name)
-    if suffix in (".xlsx", ".xlsm"):
-        try:
-            frame = pd.read_excel(io.BytesIO(data), dtype=object)
-        except Exception:
-            raise ScenarioError([Fault(name, "", "classeur Excel illisible")]) from None
-        rows = []
-        for record in frame.to_dict("records"):
-            row = {
-                str(k).strip(): _xlsx_cell(str(k).strip(), v)
-                for k, v in record.items()
-                if not _blank(v) and not str(k).startswith("Unnamed")
-            }
-            if row:
-                rows.append(row)
-        if not rows:
-            raise ScenarioError([Fault(name, "", "la liste d'élèves est vide")])
-        return rows
-    raise ScenarioError([Fault(name, "", "type de fichier inconnu (YAML, CSV ou XLSX attendu)")])
+    return read_table(name, data, "students")
 
 
 def with_students(scenario: Scenario, students: list[dict[str, Any]], source: str) -> Scenario:

@@ -4,19 +4,25 @@ profile, calendar days and plan. Typed and validated; no solver here."""
 from .calendar import Calendar, CalendarDay, DayKind
 from .dates import DateRange, monday_of, school_year_of
 from .loading import Fault, ScenarioError, load_scenario, read_students_csv, scenario_from_dict
-from .plan import Period, PeriodKind, PlacedDay, Plan, PlanStatus
+from .plan import Period, PeriodKind, PlacedDay, Plan, PlanStatus, Visit
 from .requirements import Requirement, requirement_of
 from .rules import RULE_TITLES, RuleProfile
 from .scenario import (
+    ConventionRecord,
+    ConventionStatus,
     Host,
+    HostChange,
     MissionWindow,
     PreferredWindow,
     Progression,
     Route,
     Scenario,
+    SchoolInfo,
     SolverSettings,
     Student,
+    Teacher,
     Training,
+    Tutor,
     Weekday,
     Weights,
 )
@@ -25,10 +31,13 @@ __all__ = [
     "RULE_TITLES",
     "Calendar",
     "CalendarDay",
+    "ConventionRecord",
+    "ConventionStatus",
     "DateRange",
     "DayKind",
     "Fault",
     "Host",
+    "HostChange",
     "MissionWindow",
     "Period",
     "PeriodKind",
@@ -42,9 +51,13 @@ __all__ = [
     "RuleProfile",
     "Scenario",
     "ScenarioError",
+    "SchoolInfo",
     "SolverSettings",
     "Student",
+    "Teacher",
     "Training",
+    "Tutor",
+    "Visit",
     "Weekday",
     "Weights",
     "load_scenario",

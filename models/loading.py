@@ -3,10 +3,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,31 +11,9 @@ import yaml
 from pydantic import ValidationError
 
 from .dates import DateRange
+from .errors import Fault, ScenarioError
 from .scenario import CrossReferenceError, Scenario
-
-#: Upper bound on a scenario or class-list file (a class is a few kB).
-MAX_FILE_BYTES = 5_000_000
-
-
-@dataclass(frozen=True)
-class Fault:
-    """One thing wrong in a scenario: where (file and field) and what."""
-
-    file: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.file}: {self.field}" if self.field else self.file
-        return f"{where} : {self.message}"
-
-
-class ScenarioError(Exception):
-    """A scenario that cannot be read; carries every fault found."""
-
-    def __init__(self, faults: Sequence[Fault]):
-        self.faults = tuple(faults)
-        super().__init__("\n".join(str(f) for f in self.faults))
+from .tables import MAX_FILE_BYTES, decode_text, read_table_file
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -80,12 +55,7 @@ def _read_text(path: Path, owner: str, field: str) -> str:
         raise ScenarioError([Fault(owner, field, message)]) from None
     if len(data) > MAX_FILE_BYTES:
         raise ScenarioError([Fault(path.name, "", "fichier trop volumineux (5 Mo au plus)")])
-    for encoding in ("utf-8-sig", "cp1252", "latin-1"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ScenarioError([Fault(path.name, "", "encodage illisible")])  # pragma: no cover
+    return decode_text(data, path.name)
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -101,55 +71,41 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     return raw
 
 
+#: Lists a scenario may take from a CSV or XLSX table: ``students: {file: x.csv}``.
+_TABLES = ("students", "hosts", "teachers")
+
+
 def _resolve_files(raw: dict[str, Any], path: Path) -> dict[str, Any]:
     raw = dict(raw)
-    students = raw.get("students")
-    if isinstance(students, dict) and set(students) == {"file"}:
-        csv_path = path.parent / str(students["file"])
-        raw["students"] = read_students_csv(csv_path, owner=path.name)
+    for kind in _TABLES:
+        value = raw.get(kind)
+        if isinstance(value, dict) and set(value) == {"file"}:
+            table = path.parent / str(value["file"])
+            raw[kind] = read_table_file(table, kind, owner=path.name, field=f"{kind}.file")
     training = raw.get("training")
     if isinstance(training, dict) and training.get("holiday_calendar"):
         training = dict(training)
         calendar = path.parent / str(training["holiday_calendar"])
         training["holiday_calendar"] = str(calendar.resolve())
         raw["training"] = training
+    school = raw.get("school")
+    if isinstance(school, dict):
+        school = dict(school)
+        for key in ("convention_template", "attestation_template"):
+            if school.get(key):
+                school[key] = str((path.parent / str(school[key])).resolve())
+        raw["school"] = school
     return raw
 
 
-_LIST_COLUMNS = {"unavailable"}
-
-
 def read_students_csv(path: Path, owner: str = "") -> list[dict[str, Any]]:
-    """Read a class list exported from school software.
+    """Read a class list exported from school software (CSV or XLSX).
 
     Comma or semicolon separated, UTF-8 (with or without BOM) or Latin-1.
     Empty cells are left out; ``unavailable`` holds ranges as
-    ``2027-01-04..2027-01-15`` separated by ``|``.
+    ``2027-01-04..2027-01-15`` separated by ``|`` (see :mod:`models.tables`).
     """
-    text = _read_text(path, owner, "students.file")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    rows = []
-    for row in csv.DictReader(io.StringIO(text), dialect=dialect):
-        record: dict[str, Any] = {}
-        for key, value in row.items():
-            if key is None or value is None or not value.strip():
-                continue
-            key = key.strip()
-            value = value.strip()
-            record[key] = _ranges(value) if key in _LIST_COLUMNS else value
-        if record:
-            rows.append(record)
-    if not rows:
-        raise ScenarioError([Fault(path.name, "", "la liste d'élèves est vide")])
-    return rows
-
-
-def _ranges(cell: str) -> list[dict[str, str]]:
-    ranges = []
-    for part in cell.split("|"):
-        start, _, end = part.strip().partition("..")
-        ranges.append({"start": start, "end": end or start})
-    return ranges
+    return read_table_file(path, "students", owner=owner, field="students.file")
 
 
 _MESSAGES = {

@@ -59,6 +59,18 @@ class Period:
         return self.units / 5
 
 
+@dataclass(frozen=True, order=True)
+class Visit:
+    """R12: a teacher's visit to an intern (a row of ``visits.csv``)."""
+
+    student_id: str
+    period_id: str
+    teacher_id: str
+    date: dt.date
+    host_id: str | None = None
+    town: str = ""
+
+
 @dataclass(frozen=True)
 class Plan:
     """The days in company of every student, with their periods.
@@ -69,6 +81,15 @@ class Plan:
 
     days: tuple[PlacedDay, ...]
     periods: tuple[Period, ...] = ()
+    visits: tuple[Visit, ...] = ()
+    referents: tuple[tuple[str, str], ...] = ()  # (student_id, teacher_id), R12
+
+    def referent_of(self, student_id: str) -> str | None:
+        """R12: the referent teacher of a student, None when none is named."""
+        return dict(self.referents).get(student_id)
+
+    def visits_of(self, student_id: str) -> list[Visit]:
+        return [v for v in self.visits if v.student_id == student_id]
 
     def days_of(self, student_id: str) -> list[PlacedDay]:
         return [d for d in self.days if d.student_id == student_id]

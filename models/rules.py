@@ -23,6 +23,9 @@ RULE_TITLES: dict[str, str] = {
     "R8": "4 semaines au plus pendant les vacances scolaires",
     "R9": "4 semaines consécutives de repos l'été",
     "R10": "entreprise d'accueil éligible, ouverte, dans sa capacité",
+    "R11": "convention et annexe pédagogique pour chaque période",
+    "R12": "suivi par l'équipe pédagogique (visites)",
+    "R13": "attestation de stage",
 }
 
 
@@ -45,6 +48,10 @@ class RuleProfile(BaseModel):
         R9: consecutive calendar days without company in each summer holiday.
     perfectionnement_full_time_months, perfectionnement_part_time_months
         §3.3b: work certificates that replace the internship.
+    visit_min_weeks
+        R12: a period of full weeks at least this long gets visits.
+    visits_per_period, visits_per_block
+        R12: visits of such a period, and of the main block (R4).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -58,6 +65,9 @@ class RuleProfile(BaseModel):
     summer_rest_days: int = Field(28, ge=0, le=62)
     perfectionnement_full_time_months: int = Field(6, ge=0, le=60)
     perfectionnement_part_time_months: int = Field(12, ge=0, le=60)
+    visit_min_weeks: int = Field(1, ge=1, le=52)
+    visits_per_period: int = Field(1, ge=0, le=10)
+    visits_per_block: int = Field(2, ge=0, le=10)
 
     @model_validator(mode="after")
     def _consistent(self) -> RuleProfile:

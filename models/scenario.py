@@ -122,16 +122,72 @@ class Progression(BaseModel):
     missions: tuple[MissionWindow, ...] = ()
 
 
+class Tutor(BaseModel):
+    """R11: the host's tutor named in the convention."""
+
+    model_config = _FROZEN
+
+    name: str
+    function: str = ""
+    email: str = ""
+
+
 class Host(BaseModel):
-    """R10: a company that takes interns."""
+    """R10: a company that takes interns (and, R11, what its convention names)."""
 
     model_config = _FROZEN
 
     id: Identifier
     name: str
-    sells_goods_or_services: bool = True
+    sells_goods_or_services: bool = Field(
+        True, description="R10: main activity is selling goods or services"
+    )
     capacity: int = Field(1, ge=1, le=1000)
     closures: tuple[DateRange, ...] = ()
+    address: str = ""
+    postcode: str = ""
+    town: str = ""
+    sector: str = ""
+    tutor: Tutor | None = None
+
+    @field_validator("tutor", mode="before")
+    @classmethod
+    def _blank_tutor(cls, value: object) -> object:
+        if isinstance(value, dict) and not any(str(v or "").strip() for v in value.values()):
+            return None
+        return value
+
+
+class Teacher(BaseModel):
+    """R12: a teacher of the team who visits interns.
+
+    ``max_visits_per_week`` bounds his visits in any week; he visits only on
+    ``visit_days``. ``town`` is where he lives (shown with his visits).
+    """
+
+    model_config = _FROZEN
+
+    id: Identifier
+    name: str
+    subjects: tuple[str, ...] = ()
+    visit_days: tuple[Weekday, ...] = tuple(Weekday)
+    max_visits_per_week: int = Field(3, ge=0, le=50)
+    town: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> Teacher:
+        if not self.visit_days and self.max_visits_per_week > 0:
+            raise ValueError("R12 : indiquez au moins un jour de visite (visit_days)")
+        return self
+
+
+class HostChange(BaseModel):
+    """From ``start`` on, the student's periods are at ``host`` (None: to find)."""
+
+    model_config = _FROZEN
+
+    start: dt.date
+    host: Identifier | None = None
 
 
 class Student(BaseModel):
@@ -157,8 +213,14 @@ class Student(BaseModel):
     earliest_start: dt.date | None = None
     unavailable: tuple[DateRange, ...] = ()
     host: Identifier | None = None
+    host_changes: tuple[HostChange, ...] = Field(
+        (), description="a different host from a date on (a host per period)"
+    )
+    referent: Identifier | None = Field(
+        None, description="R12: the referent teacher; assigned by the planner when empty"
+    )
 
-    @field_validator("reduction_reason", "exemption_reason", "host", mode="before")
+    @field_validator("reduction_reason", "exemption_reason", "host", "referent", mode="before")
     @classmethod
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -171,7 +233,25 @@ class Student(BaseModel):
             raise ValueError(
                 "formation à distance : indiquez le statut suivi (status: scolaire, apprenti…)"
             )
+        starts = [change.start for change in self.host_changes]
+        if starts != sorted(set(starts)):
+            raise ValueError("host_changes : dates de changement croissantes et distinctes")
         return self
+
+    def host_on(self, day: dt.date) -> Identifier | None:
+        """The host of the student on ``day`` (R10), None while one is to be found."""
+        host = self.host
+        for change in self.host_changes:
+            if change.start > day:
+                break
+            host = change.host
+        return host
+
+    @property
+    def hosts(self) -> tuple[Identifier, ...]:
+        """Every host the student has over the training, in order, once each."""
+        seen = [self.host, *(change.host for change in self.host_changes)]
+        return tuple(dict.fromkeys(h for h in seen if h is not None))
 
     @property
     def effective_route(self) -> Route:
@@ -203,6 +283,64 @@ class LockedPeriod(BaseModel):
         return DateRange(start=self.start, end=self.end, label=self.label)
 
 
+class ConventionStatus(StrEnum):
+    """R11: where a convention stands."""
+
+    TO_SEND = "a_envoyer"
+    SENT = "envoyee"
+    SIGNED = "signee"
+
+    @property
+    def label(self) -> str:
+        return {"a_envoyer": "à envoyer", "envoyee": "envoyée", "signee": "signée"}[self.value]
+
+
+class ConventionRecord(BaseModel):
+    """R11: the team's tracking line of one convention.
+
+    A convention is the one of the period of ``student`` running from
+    ``start`` to ``end``; a record whose dates no longer match a period of
+    the plan is shown as such (the plan moved after it was sent).
+    """
+
+    model_config = _FROZEN
+
+    student: Identifier
+    start: dt.date
+    end: dt.date
+    status: ConventionStatus = ConventionStatus.TO_SEND
+    note: str = ""
+
+    @model_validator(mode="after")
+    def _check(self) -> ConventionRecord:
+        if self.end < self.start:
+            raise ValueError("la fin précède le début")
+        return self
+
+
+class SchoolInfo(BaseModel):
+    """R11/R13: what the conventions and attestations say of the school.
+
+    ``convention_template`` and ``attestation_template`` replace the bundled
+    DOCX templates (paths relative to the scenario file).
+    """
+
+    model_config = _FROZEN
+
+    name: str = "Lycée"
+    address: str = ""
+    town: str = ""
+    head: str = Field("", description="the head of school who signs")
+    weekly_hours: float = Field(35, gt=0, le=48, description="R11: hours a week in company")
+    daily_hours: str = "9 h – 12 h 30 et 13 h 30 – 17 h"
+    evaluation: str = (
+        "Évaluation conjointe du tuteur et du professeur référent à l'issue de la "
+        "période (épreuve E4/E6 du BTS NRC), sur la grille d'évaluation du référentiel."
+    )
+    convention_template: str | None = None
+    attestation_template: str | None = None
+
+
 class Weights(BaseModel):
     """Weights of the soft goals of the objective (all minimised)."""
 
@@ -214,6 +352,15 @@ class Weights(BaseModel):
     holiday_days: int = Field(1, ge=0, le=1000, description="per day in company in holidays")
     surplus_days: int = Field(3, ge=0, le=1000, description="per day beyond the requirement")
     single_days: int = Field(1, ge=0, le=1000, description="per day outside full weeks")
+    visit_peak: int = Field(
+        10, ge=0, le=1000, description="R12 visits: per visit in the busiest teacher-week"
+    )
+    visit_balance: int = Field(
+        5, ge=0, le=1000, description="R12 visits: per visit of the busiest teacher"
+    )
+    visit_trips: int = Field(
+        2, ge=0, le=1000, description="R12 visits: per teacher trip (teacher, day, town)"
+    )
 
 
 class SolverSettings(BaseModel):
@@ -240,6 +387,9 @@ class Scenario(BaseModel):
     rules: RuleProfile = RuleProfile()
     students: tuple[Student, ...]
     hosts: tuple[Host, ...] = ()
+    teachers: tuple[Teacher, ...] = ()
+    school: SchoolInfo = SchoolInfo()
+    conventions: tuple[ConventionRecord, ...] = ()
     weights: Weights = Weights()
     solver: SolverSettings = SolverSettings()
     locked: tuple[LockedPeriod, ...] = ()
@@ -249,6 +399,7 @@ class Scenario(BaseModel):
         faults = [
             *_duplicates("students", [s.id for s in self.students]),
             *_duplicates("hosts", [h.id for h in self.hosts]),
+            *_duplicates("teachers", [t.id for t in self.teachers]),
             *_duplicates("progression.missions", [m.id for m in self.progression.missions]),
         ]
         for index, student in enumerate(self.students):
@@ -259,6 +410,11 @@ class Scenario(BaseModel):
             )
         for index, lock in enumerate(self.locked):
             faults += self._lock_faults(f"locked[{index}]", lock)
+        for index, record in enumerate(self.conventions):
+            if record.student not in {s.id for s in self.students}:
+                faults.append(
+                    (f"conventions[{index}].student", f"élève inconnu '{record.student}' (R11)")
+                )
         if faults:
             raise CrossReferenceError(faults)
         return self
@@ -278,8 +434,19 @@ class Scenario(BaseModel):
                     f"({self.span.start} – {self.span.end})",
                 )
             )
-        if student.host is not None and student.host not in {h.id for h in self.hosts}:
+        hosts = {h.id for h in self.hosts}
+        if student.host is not None and student.host not in hosts:
             faults.append((f"{where}.host", f"entreprise inconnue '{student.host}' (R10)"))
+        for index, change in enumerate(student.host_changes):
+            if change.host is not None and change.host not in hosts:
+                faults.append(
+                    (
+                        f"{where}.host_changes[{index}].host",
+                        f"entreprise inconnue '{change.host}' (R10)",
+                    )
+                )
+        if student.referent is not None and student.referent not in {t.id for t in self.teachers}:
+            faults.append((f"{where}.referent", f"enseignant inconnu '{student.referent}' (R12)"))
         low, high = self.rules.min_reduced_weeks, self.rules.required_weeks
         if student.reduced_weeks is not None and not low <= student.reduced_weeks <= high:
             faults.append(
@@ -323,7 +490,24 @@ class Scenario(BaseModel):
         """The host of that id, or None for a student without host yet."""
         if host_id is None:
             return None
-        return next(h for h in self.hosts if h.id == host_id)
+        return self._hosts_by_id()[host_id]
+
+    def teacher(self, teacher_id: str) -> Teacher:
+        """The teacher of that id."""
+        return next(t for t in self.teachers if t.id == teacher_id)
+
+    def host_of(self, student: Student, day: dt.date) -> Host | None:
+        """R10: the host a student is at on ``day`` (None: to be found)."""
+        return self.host(student.host_on(day))
+
+    def _hosts_by_id(self) -> dict[str, Host]:
+        # Looked up for every day of every student: a dict, built once per
+        # hosts tuple (model_copy(update=...) copies the cache with a new tuple).
+        cached: tuple[object, dict[str, Host]] | None = self.__dict__.get("_host_index")
+        if cached is None or cached[0] is not self.hosts:
+            cached = (self.hosts, {h.id: h for h in self.hosts})
+            object.__setattr__(self, "_host_index", cached)  # frozen model: a private cache
+        return cached[1]
 
 
 class CrossReferenceError(ValueError):

@@ -21,6 +21,7 @@ from models import (
     PlacedDay,
     Plan,
     Scenario,
+    Student,
     requirement_of,
 )
 
@@ -231,7 +232,8 @@ def build_plan(
     concerns the student, on its allowed weekdays; a day in two windows goes
     to the first one of the scenario) and ``days`` periods, one per run of
     consecutive working days. Period ids are ``{student_id}-P{n}``, numbered
-    by start date. Every day gets the student's host of the scenario.
+    by start date. Every day gets the student's host of that date (R10); a
+    period that runs over a change of host is cut in two there.
 
     Parameters
     ----------
@@ -263,17 +265,54 @@ def _student_plan(
     scenario: Scenario, calendar: Calendar, student_id: str, dates: frozenset[dt.date]
 ) -> tuple[list[PlacedDay], list[Period]]:
     student = next((s for s in scenario.students if s.id == student_id), None)
-    host_id = student.host if student is not None else None
-    drafts = sorted(
-        _drafts(scenario, calendar, student_id, dates), key=lambda p: (p.dates[0], p.dates[-1])
-    )
+    pieces = [
+        piece
+        for draft in _drafts(scenario, calendar, student_id, dates)
+        for piece in _split_by_host(scenario, calendar, student, draft)
+    ]
+    pieces.sort(key=lambda p: (p[0].dates[0], p[0].dates[-1]))
     days: list[PlacedDay] = []
     periods: list[Period] = []
-    for number, draft in enumerate(drafts, start=1):
+    for number, (draft, host_id) in enumerate(pieces, start=1):
         period_id = f"{student_id}-P{number}"
         periods.append(_period(calendar, student_id, period_id, draft, host_id))
         days.extend(PlacedDay(student_id, d, period_id, host_id) for d in draft.dates)
     return sorted(days), periods
+
+
+def _split_by_host(
+    scenario: Scenario, calendar: Calendar, student: Student | None, draft: _PeriodDraft
+) -> list[tuple[_PeriodDraft, str | None]]:
+    """The draft cut where the student changes host, each piece with its host."""
+    if student is None:
+        return [(draft, None)]
+    if not student.host_changes:
+        return [(draft, student.host)]
+    runs: list[tuple[str | None, list[dt.date]]] = []
+    for date in draft.dates:
+        host = student.host_on(date)
+        if runs and runs[-1][0] == host:
+            runs[-1][1].append(date)
+        else:
+            runs.append((host, [date]))
+    if len(runs) == 1:
+        return [(draft, runs[0][0])]
+    return [(_piece(scenario, calendar, draft.kind, dates), host) for host, dates in runs]
+
+
+def _piece(
+    scenario: Scenario, calendar: Calendar, kind: PeriodKind, dates: list[dt.date]
+) -> _PeriodDraft:
+    """A part of a period cut by a change of host, with its own kind and units."""
+    chosen = frozenset(dates)
+    if kind in (PeriodKind.BLOCK, PeriodKind.PERIOD):
+        weeks = len(full_weeks(calendar, chosen))
+        if weeks == 0:
+            kind = PeriodKind.DAYS
+        else:
+            long = weeks >= scenario.rules.block_min_weeks
+            kind = PeriodKind.BLOCK if long else PeriodKind.PERIOD
+    return _PeriodDraft(kind, tuple(dates), count_units(calendar, chosen))
 
 
 def _drafts(

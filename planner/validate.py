@@ -409,15 +409,31 @@ def _summer_rest(
 
 
 def _hosts(scenario: Scenario, student: Student, days: Sequence[PlacedDay]) -> list[Violation]:
+    found = _wrong_hosts(scenario, student, days)
     by_host: dict[str, list[dt.date]] = defaultdict(list)
     for day in days:
         if day.host_id is not None:
             by_host[day.host_id].append(day.date)
-    found = []
     for host_id, dates in sorted(by_host.items()):
         dates.sort()
         found.extend(_host_faults(scenario, student, host_id, dates))
     return found
+
+
+def _wrong_hosts(
+    scenario: Scenario, student: Student, days: Sequence[PlacedDay]
+) -> list[Violation]:
+    """Days at another host than the scenario's for that date (R10)."""
+    wrong = [d.date for d in days if d.host_id != student.host_on(d.date)]
+    if not wrong:
+        return []
+    day = next(d for d in days if d.date == wrong[0])
+    expected = student.host_on(day.date) or "aucune (à trouver)"
+    reason = (
+        f"entreprise « {day.host_id or 'aucune'} » au lieu de « {expected} » "
+        "prévue par le scénario pour cette date"
+    )
+    return [_host_violation(student, wrong, reason)]
 
 
 def _host_faults(

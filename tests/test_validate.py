@@ -302,15 +302,36 @@ def test_r10_capacity_and_unknown_host(calendar: Calendar) -> None:
         dataclasses.replace(d, host_id="h1") if d.student_id == "s2" else d for d in plan.days
     ]
     verdict = validate_plan(scenario, calendar, Plan(days=tuple(moved)))
-    violation = _only(verdict)
-    # s1 and s2 both at h1 (capacity 1) on 20 Sept. 2027 days + 3 mission Tuesdays.
+    wrong, violation = verdict.violations
+    # s2 is not where the scenario puts him...
+    assert (wrong.rule, wrong.student_id) == ("R10", "s2")
+    assert "au lieu de « h2 »" in wrong.message
+    # ...and s1 and s2 are both at h1 (capacity 1) on 20 Sept. 2027 days + 3 mission Tuesdays.
     assert (violation.rule, violation.student_id, violation.amount) == ("R10", None, 1)
     assert "23 jour(s)" in violation.message and "Bruno Petit" in violation.message
     unknown = [
         dataclasses.replace(d, host_id="hx") if d.student_id == "s4" else d for d in plan.days
     ]
-    violation = _only(validate_plan(scenario, calendar, Plan(days=tuple(unknown))))
-    assert (violation.rule, violation.student_id, violation.amount) == ("R10", "s4", 3)
+    found = validate_plan(scenario, calendar, Plan(days=tuple(unknown))).violations
+    assert {(v.rule, v.student_id, v.amount) for v in found} == {("R10", "s4", 3)}
+    assert any("entreprise inconnue" in v.message for v in found)
+
+
+def test_r10_host_changes_split_periods_and_are_checked(calendar: Calendar) -> None:
+    raw = _raw()
+    raw["students"][0]["host_changes"] = [{"start": "2027-09-01", "host": "h2"}]
+    raw["students"][1]["host"] = None
+    scenario = scenario_from_dict(raw)
+    plan = build_plan(scenario, calendar, _good(calendar))
+    hosts = {p.start: p.host_id for p in plan.periods if p.student_id == "s1"}
+    assert hosts[D(2027, 1, 4)] == "h1" and hosts[D(2027, 9, 6)] == "h2"
+    assert validate_plan(scenario, calendar, plan).ok
+    stale = [
+        dataclasses.replace(d, host_id="h1") if d.student_id == "s1" else d for d in plan.days
+    ]
+    violation = _only(validate_plan(scenario, calendar, Plan(days=tuple(stale))))
+    # 4 weeks of September 2027 and the 3 mission days after the change.
+    assert (violation.rule, violation.student_id, violation.amount) == ("R10", "s1", 23)
 
 
 def test_host_none_is_not_checked(calendar: Calendar) -> None:

@@ -29,9 +29,7 @@ from functools import cached_property
 from models import (
     Calendar,
     CalendarDay,
-    DateRange,
     DayKind,
-    Host,
     Requirement,
     Scenario,
     Student,
@@ -73,7 +71,11 @@ class Group:
         Dates of each mission window the members may spend as mission days
         (R6), by mission id; all are single days.
     host
-        The host, when its capacity can bind (else None: capacity is slack).
+        The host from the start, when its capacity can bind (else None:
+        capacity is slack).
+    host_changes
+        ``(date, host)``: from that date on, the host (same None rule);
+        only a student alone in his group has any.
     ineligible_host
         Id of a host that does not sell goods or services (R10), if any.
     first_concerned
@@ -93,10 +95,26 @@ class Group:
     ineligible_host: str | None
     first_concerned: dt.date
     locked: tuple[dt.date, ...] = ()
+    host_changes: tuple[tuple[dt.date, str | None], ...] = ()
 
     @property
     def size(self) -> int:
         return len(self.students)
+
+    def host_on(self, date: dt.date) -> str | None:
+        """R10: the (capacity-bound) host of the members on ``date``."""
+        host = self.host
+        for start, changed in self.host_changes:
+            if start > date:
+                break
+            host = changed
+        return host
+
+    @property
+    def hosts(self) -> frozenset[str]:
+        """Every capacity-bound host the members have over the training."""
+        seen = {self.host, *(host for _, host in self.host_changes)}
+        return frozenset(h for h in seen if h is not None)
 
 
 class ModelData:
@@ -147,7 +165,7 @@ class ModelData:
         identical: swapping their calendars changes nothing (symmetry)."""
         classes: dict[tuple[object, ...], list[int]] = defaultdict(list)
         for group in self.groups:
-            if group.host is not None and group.size == 1:
+            if group.host is not None and group.size == 1 and not group.host_changes:
                 student = next(s for s in self.scenario.students if s.id == group.students[0])
                 classes[(group.host, *self._twin_key(student))].append(group.index)
         return tuple(tuple(members) for members in classes.values() if len(members) > 1)
@@ -158,6 +176,7 @@ class ModelData:
             not collapse
             or (host is not None and host.id in self.coupled_hosts)
             or self.scenario.locks_of(student.id)
+            or any(h in self.coupled_hosts for h in student.hosts)
         ):
             return ("alone", student.id)
         return self._twin_key(student)
@@ -173,18 +192,44 @@ class ModelData:
             requirement,
             student.earliest_start,
             student.unavailable,
-            host.closures if host else (),
+            self._closed_spans(student),
             host.sells_goods_or_services if host else True,
             missions if requirement.missions else (),
             self.scenario.locks_of(student.id),
         )
 
+    def _closed_spans(self, student: Student) -> tuple[tuple[dt.date, dt.date], ...]:
+        """Date spans the student's hosts close to him (R10: closures, and a
+        whole stint at a host that does not sell), over his host timeline."""
+        far = dt.date.max
+        starts = [self.calendar.first_date, *(c.start for c in student.host_changes)]
+        hosts = [student.host, *(c.host for c in student.host_changes)]
+        ends = [*(d - dt.timedelta(days=1) for d in starts[1:]), far]
+        spans: list[tuple[dt.date, dt.date]] = []
+        for start, end, host_id in zip(starts, ends, hosts, strict=True):
+            host = self.scenario.host(host_id)
+            if host is None:
+                continue
+            if not host.sells_goods_or_services:
+                spans.append((start, end))
+                continue
+            spans.extend(
+                (max(start, c.start), min(end, c.end))
+                for c in host.closures
+                if c.start <= end and start <= c.end
+            )
+        return tuple(spans)
+
     def _group(self, index: int, students: list[Student]) -> Group:
         student = students[0]
         host = self.scenario.host(student.host)
         requirement = requirement_of(student, self.profile)
-        ineligible = host.id if host is not None and not host.sells_goods_or_services else None
-        open_day = _DayTest(self.calendar, student, host)
+        ineligible = (
+            host.id
+            if host is not None and not host.sells_goods_or_services and not student.host_changes
+            else None
+        )
+        open_day = _DayTest(self.calendar, student, self.scenario)
         weeks: tuple[dt.date, ...] = ()
         missions: dict[str, tuple[dt.date, ...]] = {}
         owes_weeks = ineligible is None and requirement.required_weeks > 0
@@ -210,11 +255,17 @@ class ModelData:
             weeks=weeks,
             single_days=tuple(sorted(single)),
             mission_days=missions,
-            host=host.id if host is not None and host.id in self.coupled_hosts else None,
+            host=self._coupled(host.id if host is not None else None),
+            host_changes=tuple(
+                (change.start, self._coupled(change.host)) for change in student.host_changes
+            ),
             ineligible_host=ineligible,
             first_concerned=start - dt.timedelta(days=start.weekday()),
             locked=locked,
         )
+
+    def _coupled(self, host_id: str | None) -> str | None:
+        return host_id if host_id in self.coupled_hosts else None
 
     def _lock_days(
         self, locked: tuple[dt.date, ...], open_day: _DayTest, full_weeks: set[dt.date]
@@ -258,12 +309,17 @@ class ModelData:
 
 
 class _DayTest:
-    """Whether a student may be in company on a date (R7, R10, availability)."""
+    """Whether a student may be in company on a date (R7, R10, availability).
 
-    def __init__(self, calendar: Calendar, student: Student, host: Host | None):
+    The host is the one of that date (a student may change host); a day at
+    a host that does not sell goods or services is closed (R10).
+    """
+
+    def __init__(self, calendar: Calendar, student: Student, scenario: Scenario):
         self._calendar = calendar
+        self._student = student
+        self._scenario = scenario
         self._earliest = student.earliest_start
-        self._closed: tuple[DateRange, ...] = student.unavailable + (host.closures if host else ())
 
     def __call__(self, date: dt.date) -> bool:
         day = self._calendar.day(date)
@@ -271,7 +327,12 @@ class _DayTest:
             return False
         if self._earliest is not None and date < self._earliest:
             return False
-        return not any(date in r for r in self._closed)
+        if any(date in r for r in self._student.unavailable):
+            return False
+        host = self._scenario.host_of(self._student, date)
+        return host is None or (
+            host.sells_goods_or_services and not any(date in r for r in host.closures)
+        )
 
 
 def _week_infos(scenario: Scenario, calendar: Calendar) -> dict[dt.date, WeekInfo]:
@@ -305,8 +366,9 @@ def _places_days(requirement: Requirement) -> bool:
 def _coupled_hosts(scenario: Scenario) -> frozenset[str]:
     """Hosts whose interns may outnumber their capacity (R10 can bind)."""
     interns = Counter(
-        s.host
+        host
         for s in scenario.students
-        if s.host is not None and _places_days(requirement_of(s, scenario.rules))
+        if _places_days(requirement_of(s, scenario.rules))
+        for host in s.hosts
     )
     return frozenset(host.id for host in scenario.hosts if interns.get(host.id, 0) > host.capacity)

@@ -140,7 +140,7 @@ def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> Linea
         if not out or len(concerned) == 1:
             continue  # nobody can be out, or one group moves as one
         split = model.new_bool_var(f"split_{monday}")
-        full_hosts = _hosts_that_cannot_all_go(data, concerned)
+        full_hosts = _hosts_that_cannot_all_go(data, concerned, monday)
         if len(out) < len(concerned) or full_hosts:
             # Somebody must stay at school: anyone out splits the class.
             for literal in out.values():
@@ -148,7 +148,9 @@ def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> Linea
             # Redundant, for the LP bound: a host's interns out that week are
             # at most its capacity, and each needs the split.
             for host, capacity in full_hosts.items():
-                interns = [out[g.index] for g in concerned if g.host == host and g.index in out]
+                interns = [
+                    out[g.index] for g in concerned if g.host_on(monday) == host and g.index in out
+                ]
                 model.add(capacity * split >= sum(interns))
         else:
             every = model.new_bool_var(f"all_out_{monday}")
@@ -161,12 +163,15 @@ def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> Linea
     return LinearExpr.sum(splits)
 
 
-def _hosts_that_cannot_all_go(data: ModelData, concerned: list[Group]) -> dict[str, int]:
+def _hosts_that_cannot_all_go(
+    data: ModelData, concerned: list[Group], monday: dt.date
+) -> dict[str, int]:
     """Hosts (with their capacity) holding more of the concerned students
-    than places: the whole class can never be out together."""
+    than places in the week of ``monday``: the class can never be out together."""
     capacity = {h.id: h.capacity for h in data.scenario.hosts}
     interns: dict[str, int] = {}
     for group in concerned:
-        if group.host is not None:
-            interns[group.host] = interns.get(group.host, 0) + group.size
+        host = group.host_on(monday)
+        if host is not None:
+            interns[host] = interns.get(host, 0) + group.size
     return {h: capacity[h] for h, n in interns.items() if n > capacity[h]}
