@@ -20,6 +20,7 @@ from models import (
     PeriodKind,
     PlacedDay,
     Plan,
+    RuleProfile,
     Scenario,
     Student,
     requirement_of,
@@ -352,3 +353,19 @@ def _period(
         holiday_days=holiday_days(calendar, draft.dates),
         host_id=host_id,
     )
+
+
+def visits_required(period: Period, profile: RuleProfile) -> int:
+    """R12: visits a period owes under the rule profile.
+
+    A period of full weeks (``block`` or ``period``) of at least
+    ``visit_min_weeks`` weeks gets ``visits_per_period`` visits, the main
+    block (R4) ``visits_per_block``; single days and mission days get none.
+    """
+    if period.kind not in (PeriodKind.BLOCK, PeriodKind.PERIOD):
+        return 0
+    if period.units < UNITS_PER_WEEK * profile.visit_min_weeks:
+        return 0
+    if period.kind is PeriodKind.BLOCK:
+        return profile.visits_per_block
+    return profile.visits_per_period

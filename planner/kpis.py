@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from typing import Any
 
 from models import Calendar, DayKind, PeriodKind, Plan, Scenario, monday_of, requirement_of
@@ -35,6 +36,29 @@ def plan_kpis(
         "single_day_periods": sum(
             1 for p in plan.periods if p.kind in (PeriodKind.DAYS, PeriodKind.MISSIONS)
         ),
+        **visit_kpis(scenario, plan),
+    }
+
+
+def visit_kpis(scenario: Scenario, plan: Plan) -> dict[str, Any]:
+    """R12 figures of the teachers' visits: weekly load, balance, trips.
+
+    The weekly mean is over teacher-weeks with at least one visit (the
+    weeks a teacher actually goes out).
+    """
+    if not scenario.teachers:
+        return {}
+    weekly = Counter((v.teacher_id, monday_of(v.date)) for v in plan.visits)
+    per_teacher = Counter({t.id: 0 for t in scenario.teachers})
+    per_teacher.update(v.teacher_id for v in plan.visits)
+    trips = {(v.teacher_id, v.date, v.town or v.host_id) for v in plan.visits}
+    return {
+        "visits": len(plan.visits),
+        "visits_max_per_teacher_week": max(weekly.values(), default=0),
+        "visits_mean_per_teacher_week": round(sum(weekly.values()) / max(1, len(weekly)), 2),
+        "visits_max_per_teacher": max(per_teacher.values(), default=0),
+        "visits_min_per_teacher": min(per_teacher.values(), default=0),
+        "visit_trips": len(trips),
     }
 
 

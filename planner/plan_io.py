@@ -2,7 +2,7 @@
 them back for ``stageplan check``.
 
 A plan directory holds ``calendar.csv``, ``days.csv``, ``periods.csv``,
-``students.csv`` and ``summary.json``; the last one carries a snapshot of
+``students.csv``, ``visits.csv`` (R12) and ``summary.json``; the last one carries a snapshot of
 the scenario, so that a directory can be checked again on its own.
 Nothing is written unless the validator accepted the plan.
 """
@@ -30,6 +30,7 @@ from models import (
     Plan,
     Scenario,
     ScenarioError,
+    Visit,
     scenario_from_dict,
 )
 
@@ -59,9 +60,19 @@ STUDENTS_COLUMNS: Final = (
     "summer_rest_days",
     "exempt_reason",
     "ok",
+    "referent_id",
 )
+VISITS_COLUMNS: Final = ("student_id", "period_id", "teacher_id", "date", "host_id", "town")
 SUMMARY_FILE: Final = "summary.json"
-PLAN_FILES: Final = ("calendar.csv", "days.csv", "periods.csv", "students.csv", SUMMARY_FILE)
+VISITS_FILE: Final = "visits.csv"
+PLAN_FILES: Final = (
+    "calendar.csv",
+    "days.csv",
+    "periods.csv",
+    "students.csv",
+    VISITS_FILE,
+    SUMMARY_FILE,
+)
 
 #: Upper bound on a plan file read back (a class plan is a few hundred kB).
 MAX_FILE_BYTES: Final = 20_000_000
@@ -165,7 +176,10 @@ def _plan_contents(
         "calendar.csv": _csv_text(CALENDAR_COLUMNS, _calendar_rows(calendar)),
         "days.csv": _csv_text(DAYS_COLUMNS, _days_rows(plan.days)),
         "periods.csv": _csv_text(PERIODS_COLUMNS, _periods_rows(plan.periods)),
-        "students.csv": _csv_text(STUDENTS_COLUMNS, _students_rows(scenario, verdict.students)),
+        "students.csv": _csv_text(
+            STUDENTS_COLUMNS, _students_rows(scenario, verdict.students, plan)
+        ),
+        VISITS_FILE: _csv_text(VISITS_COLUMNS, _visits_rows(plan.visits)),
         SUMMARY_FILE: _summary_text(scenario, calendar, verdict, solve_info),
     }
 
@@ -287,7 +301,14 @@ def _periods_rows(periods: Iterable[Period]) -> Iterable[Sequence[Cell]]:
         )
 
 
-def _students_rows(scenario: Scenario, checks: Iterable[StudentCheck]) -> Iterable[Sequence[Cell]]:
+def _visits_rows(visits: Iterable[Visit]) -> Iterable[Sequence[Cell]]:
+    for v in visits:
+        yield (v.student_id, v.period_id, v.teacher_id, v.date, v.host_id, v.town)
+
+
+def _students_rows(
+    scenario: Scenario, checks: Iterable[StudentCheck], plan: Plan | None = None
+) -> Iterable[Sequence[Cell]]:
     students = {s.id: s for s in scenario.students}
     for check in checks:
         student = students[check.student_id]
@@ -302,6 +323,7 @@ def _students_rows(scenario: Scenario, checks: Iterable[StudentCheck]) -> Iterab
             check.summer_rest_days,
             check.exempt_reason,
             check.ok,
+            plan.referent_of(check.student_id) if plan is not None else None,
         )
 
 
@@ -384,7 +406,14 @@ def read_plan(plan_dir: Path) -> tuple[Scenario, Plan]:
     days.sort(key=lambda d: (order.get(d.student_id, len(order)), d.student_id, d.date))
     periods_file = plan_dir / "periods.csv"
     periods = _read_periods(periods_file) if periods_file.exists() else []
-    return scenario, Plan(days=tuple(days), periods=tuple(periods))
+    visits_file = plan_dir / VISITS_FILE
+    visits = _read_visits(visits_file) if visits_file.exists() else []
+    students_file = plan_dir / "students.csv"
+    referents = _read_referents(students_file) if students_file.exists() else ()
+    plan = Plan(
+        days=tuple(days), periods=tuple(periods), visits=tuple(visits), referents=referents
+    )
+    return scenario, plan
 
 
 def _read_text(path: Path) -> str:
@@ -459,6 +488,31 @@ def _read_days(path: Path) -> list[PlacedDay]:
         seen[student_id, date] = line
         days.append(PlacedDay(student_id, date, row["period_id"], row["host_id"] or None))
     return days
+
+
+def _read_visits(path: Path) -> list[Visit]:
+    return sorted(
+        Visit(
+            student_id=_required(path, line, row, "student_id"),
+            period_id=row["period_id"],
+            teacher_id=_required(path, line, row, "teacher_id"),
+            date=_date(path, line, row, "date"),
+            host_id=row["host_id"] or None,
+            town=row["town"],
+        )
+        for line, row in _csv_rows(path, VISITS_COLUMNS)
+    )
+
+
+def _read_referents(path: Path) -> tuple[tuple[str, str], ...]:
+    """(student, referent) pairs of ``students.csv`` (older plans have none)."""
+    if "referent_id" not in _read_text(path).splitlines()[0]:
+        return ()
+    return tuple(
+        (row["student_id"], row["referent_id"])
+        for _, row in _csv_rows(path, ("student_id", "referent_id"))
+        if row["referent_id"]
+    )
 
 
 def _read_periods(path: Path) -> list[Period]:

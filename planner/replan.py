@@ -20,13 +20,11 @@ from typing import Any
 from models import Plan, PlanStatus, Scenario
 
 from .calendar import build_calendar
-from .counting import build_plan
 from .diagnose import diagnose
 from .formulation import ModelData, ModelResult, StagePlanModel, StopHandle
 from .kpis import plan_kpis
 from .locks import check_locks, missing_locked_days
-from .solve import SolveResult, SolveSettings, lock_conflicts
-from .validate import validate_plan
+from .solve import SolveResult, SolveSettings, finish_plan, lock_conflicts
 
 
 @dataclass(frozen=True)
@@ -131,8 +129,14 @@ def replan(
     model.hint(first.dates)
     second = _run(model, settings, stop)
     final = second if second.status.has_plan else first
-    plan = build_plan(scenario, calendar, final.dates)
-    verdict = validate_plan(scenario, calendar, plan)
+    finished = finish_plan(scenario, calendar, final.dates, settings)
+    base = replace(base, visits_info=finished.visits_info)
+    if finished.visits.conflicts:
+        return ReplanResult(
+            replace(base, status=PlanStatus.INFEASIBLE, conflicts=finished.visits.conflicts),
+            stage_status=(first.status, second.status),
+        )
+    plan, verdict = finished.plan, finished.verdict
     kept = not missing_locked_days(scenario, plan, calendar)
     both_optimal = first.status is PlanStatus.OPTIMAL and second.status is PlanStatus.OPTIMAL
     status = PlanStatus.OPTIMAL if both_optimal else PlanStatus.FEASIBLE

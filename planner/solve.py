@@ -3,8 +3,9 @@ grid, CP-SAT model, plan, independent validation, diagnosis."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from .formulation import (
 from .kpis import plan_kpis
 from .locks import LockFault, check_locks, missing_locked_days
 from .validate import Verdict, validate_plan
+from .visits import VisitOutcome, plan_visits
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class SolveResult:
     solve_time_s: float = 0.0
     deterministic_time: float = 0.0
     model_size: dict[str, int] = field(default_factory=dict)
+    visits_info: dict[str, Any] = field(default_factory=dict)
 
     def solve_info(self, scenario_file: str = "") -> dict[str, Any]:
         """The solver's part of ``summary.json``."""
@@ -86,6 +89,7 @@ class SolveResult:
             "time_limit_s": self.settings.time_limit_s,
             "objective_terms": self.terms,
             "model": self.model_size,
+            "visits": self.visits_info,
             "kpis": self.kpis,
             "scenario_file": scenario_file,
         }
@@ -147,8 +151,11 @@ def solve(
         return replace(base, conflicts=diagnose(scenario, calendar))
     if not found.status.has_plan:
         return base
-    plan = build_plan(scenario, calendar, found.dates)
-    verdict = validate_plan(scenario, calendar, plan)
+    finished = finish_plan(scenario, calendar, found.dates, settings)
+    base = replace(base, visits_info=finished.visits_info)
+    if finished.visits.conflicts:
+        return replace(base, status=PlanStatus.INFEASIBLE, conflicts=finished.visits.conflicts)
+    plan, verdict = finished.plan, finished.verdict
     kept = not missing_locked_days(scenario, plan, calendar)  # safety net of pinning
     status = found.status if verdict.ok and kept else PlanStatus.INVALID
     return replace(
@@ -161,6 +168,46 @@ def solve(
         terms=found.terms,
         kpis=plan_kpis(scenario, calendar, plan, verdict),
     )
+
+
+@dataclass(frozen=True)
+class FinishedPlan:
+    """A placed plan with its visits, and the validator's verdict on it."""
+
+    plan: Plan
+    verdict: Verdict
+    visits: VisitOutcome
+
+    @property
+    def visits_info(self) -> dict[str, Any]:
+        """The visit stage's part of ``summary.json``."""
+        assignment = self.visits.assignment
+        return {
+            "method": assignment.method,
+            "status": assignment.status.value,
+            "missed": len(assignment.unplaced),
+            "wall_time_s": round(assignment.wall_time_s, 3),
+        }
+
+
+def finish_plan(
+    scenario: Scenario,
+    calendar: Calendar,
+    dates: Mapping[str, Iterable[dt.date]],
+    settings: SolveSettings,
+) -> FinishedPlan:
+    """Periods from the days, then the visits (R12, second stage), then the
+    independent validation of the whole."""
+    placed = build_plan(scenario, calendar, dates)
+    visits = plan_visits(
+        scenario,
+        calendar,
+        placed,
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        workers=settings.workers,
+    )
+    return FinishedPlan(visits.plan, validate_plan(scenario, calendar, visits.plan), visits)
 
 
 def lock_conflicts(faults: tuple[LockFault, ...]) -> tuple[Conflict, ...]:

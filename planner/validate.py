@@ -35,6 +35,7 @@ from .counting import (
     on_mission_weekday,
     tally,
 )
+from .validate_visits import visit_faults
 
 #: Dates shown in a message before it says "…".
 _SHOWN_DATES = 4
@@ -84,6 +85,12 @@ class Verdict:
 
     students: tuple[StudentCheck, ...]
     violations: tuple[Violation, ...]
+    visits_checked: bool = False
+
+    @property
+    def rules_text(self) -> str:
+        """The rules this verdict covers, in French (``R1 à R10 et R12``)."""
+        return "R1 à R10 et R12" if self.visits_checked else "R1 à R10"
 
     @property
     def ok(self) -> bool:
@@ -109,7 +116,7 @@ def _rule_key(rule: str) -> tuple[int, str]:
 
 
 def validate_plan(scenario: Scenario, calendar: Calendar, plan: Plan) -> Verdict:
-    """Check every hard rule (R1-R10) of a plan.
+    """Check every hard rule (R1-R10, and R12 when the scenario has teachers) of a plan.
 
     Parameters
     ----------
@@ -129,25 +136,40 @@ def validate_plan(scenario: Scenario, calendar: Calendar, plan: Plan) -> Verdict
     days_by_student: dict[str, list[PlacedDay]] = defaultdict(list)
     for day in plan.days:
         days_by_student[day.student_id].append(day)
+    visits: dict[str | None, list[Violation]] = defaultdict(list)
+    for student_id, message, amount in visit_faults(scenario, calendar, plan):
+        visits[student_id].append(Violation(student_id, "R12", f"R12 : {message}", amount))
     checks = tuple(
-        _check_student(scenario, calendar, student, days_by_student.get(student.id, []))
+        _check_student(
+            scenario,
+            calendar,
+            student,
+            days_by_student.get(student.id, []),
+            visits.get(student.id, []),
+        )
         for student in scenario.students
     )
     class_wide = [
         *_unknown_students(scenario, days_by_student),
         *_capacity(scenario, plan.days),
+        *visits.get(None, []),
     ]
     violations = tuple(v for check in checks for v in check.violations) + tuple(class_wide)
-    return Verdict(students=checks, violations=violations)
+    return Verdict(students=checks, violations=violations, visits_checked=bool(scenario.teachers))
 
 
 def _check_student(
-    scenario: Scenario, calendar: Calendar, student: Student, days: Sequence[PlacedDay]
+    scenario: Scenario,
+    calendar: Calendar,
+    student: Student,
+    days: Sequence[PlacedDay],
+    visit_violations: Sequence[Violation],
 ) -> StudentCheck:
     requirement = requirement_of(student, scenario.rules)
     dates = [d.date for d in days]
     counted = tally(calendar, dates)
     found = _student_violations(scenario, calendar, student, requirement, days, counted)
+    found.extend(visit_violations)
     return StudentCheck(
         student_id=student.id,
         required_weeks=requirement.required_weeks,
@@ -552,7 +574,7 @@ def _student_line(check: StudentCheck, name: str, width: int) -> str:
 
 def _violation_lines(verdict: Verdict) -> list[str]:
     if verdict.ok:
-        return ["Aucune violation : toutes les règles R1 à R10 sont respectées."]
+        return [f"Aucune violation : toutes les règles {verdict.rules_text} sont respectées."]
     lines = [f"{verdict.hard_violations} violation(s) :"]
     for rule, violations in verdict.by_rule().items():
         lines.append(f"{rule} {RULE_TITLES.get(rule, '')} ({len(violations)})")

@@ -39,7 +39,7 @@ def test_calculer_solves_the_default_scenario_then_reuses_the_result(
     assert solved.status is PlanStatus.OPTIMAL
     assert "default" in app.session_state[state.K_SAVED]
     assert any("optimal" in s.value for s in app.success)
-    assert any("toutes les règles R1 à R10 sont respectées" in s.value for s in app.success)
+    assert any("toutes les règles R1 à R10 et R12 sont respectées" in s.value for s in app.success)
     verdict = app.dataframe[0].value
     assert list(verdict["Règle"]) == [f"R{i}" for i in range(1, 11)]
     assert set(verdict["Verdict"]) == {"✓ respectée"}

@@ -102,7 +102,7 @@ def test_gantt_png_is_drawn_by_the_local_chromium(solved: tuple[Scenario, SolveR
 def test_the_workbook_and_zips_behind_the_buttons_open(
     solved: tuple[Scenario, SolveResult],
 ) -> None:
-    from planner import exports
+    from planner import exports, plan_io
 
     scenario, result = solved
     assert result.plan is not None and result.verdict is not None
@@ -115,4 +115,4 @@ def test_the_workbook_and_zips_behind_the_buttons_open(
     assert book.sheetnames[0] == "Planning"
     data = exports.plan_zip(scenario, result.calendar, result.plan, result.verdict, info)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        assert len(archive.namelist()) == 5
+        assert sorted(archive.namelist()) == sorted(plan_io.PLAN_FILES)

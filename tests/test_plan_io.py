@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -11,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from models import Calendar, Plan, Scenario, scenario_from_dict
+from models import Calendar, Plan, Scenario, Visit, scenario_from_dict
 from planner import plan_io
 from planner.calendar import build_calendar
 from planner.counting import build_plan
@@ -87,7 +88,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
-def test_five_files_with_documented_columns(
+def test_six_files_with_documented_columns(
     tmp_path: Path, scenario: Scenario, calendar: Calendar
 ) -> None:
     out = tmp_path / "plan"
@@ -98,6 +99,7 @@ def test_five_files_with_documented_columns(
         "periods.csv",
         "students.csv",
         "summary.json",
+        "visits.csv",
     ]
     assert _rows(out / "calendar.csv")[0] == [
         "date",
@@ -130,6 +132,10 @@ def test_five_files_with_documented_columns(
         "summer_rest_days",
         "exempt_reason",
         "ok",
+        "referent_id",
+    ]
+    assert _rows(out / "visits.csv") == [
+        ["student_id", "period_id", "teacher_id", "date", "host_id", "town"]
     ]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["plan"]  # no temporary left
 
@@ -155,7 +161,7 @@ def test_file_contents(tmp_path: Path, scenario: Scenario, calendar: Calendar) -
     ]
     students = _rows(out / "students.csv")
     assert students[1] == [
-        "s1", "Alice Martin", "scolaire", "16", "16.2", "6", "0", "60", "", "true",
+        "s1", "Alice Martin", "scolaire", "16", "16.2", "6", "0", "60", "", "true", "",
     ]  # fmt: skip
     reason = "apprenti : le contrat de travail tient lieu de stage (§3.2)"
     assert students[2] == [
@@ -169,7 +175,23 @@ def test_file_contents(tmp_path: Path, scenario: Scenario, calendar: Calendar) -
         "60",
         reason,
         "true",
+        "",
     ]
+
+
+def test_visits_and_referents_round_trip(
+    tmp_path: Path, scenario: Scenario, calendar: Calendar
+) -> None:
+    plan, verdict = _plan(calendar, scenario, 0)
+    visit = Visit("s1", "s1-P1", "t1", D(2027, 1, 12), "h1", "Lyon")
+    plan = dataclasses.replace(plan, visits=(visit,), referents=(("s1", "t1"),))
+    write_plan(tmp_path / "plan", scenario, calendar, plan, verdict, SOLVE_INFO)
+    assert _rows(tmp_path / "plan" / "visits.csv")[1] == [
+        "s1", "s1-P1", "t1", "2027-01-12", "h1", "Lyon",
+    ]  # fmt: skip
+    assert _rows(tmp_path / "plan" / "students.csv")[1][-1] == "t1"
+    _, back = read_plan(tmp_path / "plan")
+    assert back.visits == (visit,) and back.referents == (("s1", "t1"),)
 
 
 def test_summary_json(tmp_path: Path, scenario: Scenario, calendar: Calendar) -> None:

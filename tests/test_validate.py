@@ -356,7 +356,11 @@ def test_format_verdict(calendar: Calendar) -> None:
 
 
 def test_validator_never_imports_the_formulation() -> None:
-    for module in (validate, sys.modules["planner.counting"]):
+    for module in (
+        validate,
+        sys.modules["planner.counting"],
+        sys.modules["planner.validate_visits"],
+    ):
         tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
         names: list[str] = []
         for node in ast.walk(tree):
@@ -364,10 +368,16 @@ def test_validator_never_imports_the_formulation() -> None:
                 names.extend(alias.name for alias in node.names)
             elif isinstance(node, ast.ImportFrom):
                 names.append("." * node.level + (node.module or ""))
-        assert not [n for n in names if "formulation" in n or n.startswith("ortools")], names
+        bad = [
+            n
+            for n in names
+            if "formulation" in n or n.endswith((".visits", "planner.visits")) or "ortools" in n
+        ]
+        assert not bad, names
     code = (
         "import sys, planner.validate; "
-        "bad = [m for m in sys.modules if m.startswith(('ortools', 'planner.formulation'))]; "
+        "bad = [m for m in sys.modules "
+        "if m.startswith(('ortools', 'planner.formulation', 'planner.visits'))]; "
         "sys.exit(1 if bad else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -196,7 +196,7 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
     placed, owing = students_placed(verdict)
     if verdict.ok:
         st.success(
-            f"Vérification indépendante : toutes les règles R1 à R10 sont respectées "
+            f"Vérification indépendante : toutes les règles {verdict.rules_text} sont respectées "
             f"({placed} / {owing} élèves placés)."
         )
     else:

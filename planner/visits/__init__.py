@@ -1,0 +1,196 @@
+"""R12: the teachers' visits, planned after the periods (second stage).
+
+:func:`plan_visits` takes a placed plan and returns it with its visits and
+referents; the visits it cannot place are returned as R12 conflicts, never
+dropped in silence. The independent validator checks the result like any
+other rule.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections import Counter
+from dataclasses import dataclass
+
+from models import Calendar, Plan, PlanStatus, Scenario, Visit
+
+from ..conflict import Conflict, student_label
+from .by_hand import visits_by_hand
+from .model import VisitModel
+from .referents import ReferentModel
+from .result import VisitAssignment
+from .tasks import VisitTask, visit_tasks
+
+__all__ = [
+    "VisitAssignment",
+    "VisitOutcome",
+    "VisitTask",
+    "apply_assignment",
+    "plan_visits",
+    "visit_tasks",
+    "visits_by_hand",
+]
+
+
+@dataclass(frozen=True)
+class VisitOutcome:
+    """The plan with its visits, and what the visit stage could not do."""
+
+    plan: Plan
+    assignment: VisitAssignment
+    conflicts: tuple[Conflict, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        """Every owed visit is placed (R12 can hold)."""
+        return not self.conflicts
+
+
+def plan_visits(
+    scenario: Scenario,
+    calendar: Calendar,
+    plan: Plan,
+    *,
+    time_limit_s: float = 10.0,
+    seed: int = 0,
+    workers: int = 1,
+    by_hand: bool = False,
+) -> VisitOutcome:
+    """Date every visit the plan owes and name each student's referent.
+
+    Parameters
+    ----------
+    scenario, calendar, plan
+        A placed plan (periods and days) and what it solves.
+    time_limit_s, seed, workers
+        CP-SAT settings (deterministic time limit; same plan on every run).
+    by_hand
+        Use the by-hand baseline instead of CP-SAT (for comparison).
+
+    Returns
+    -------
+    VisitOutcome
+        The plan with ``visits`` and ``referents``; one R12 conflict per
+        visit that no teacher can make, if any.
+    """
+    tasks = visit_tasks(scenario, calendar, plan)
+    if not tasks:
+        return VisitOutcome(plan, VisitAssignment({}, {}))
+    if by_hand:
+        assignment = visits_by_hand(scenario, tasks)
+    else:
+        assignment = _by_sector(scenario, tasks, time_limit_s, seed, workers)
+    return VisitOutcome(
+        plan=apply_assignment(scenario, plan, tasks, assignment),
+        assignment=assignment,
+        conflicts=_missed(scenario, tasks, assignment),
+    )
+
+
+def _by_sector(
+    scenario: Scenario, tasks: tuple[VisitTask, ...], time_limit_s: float, seed: int, workers: int
+) -> VisitAssignment:
+    """Referents first (:class:`ReferentModel`), then each teacher's dates
+    (:class:`VisitModel` on his visits alone: with referents fixed the
+    teachers no longer interact, so each one's optimum is the team's).
+
+    When no referent choice passes the capacity counts, the joint model
+    (teachers and dates together, with missed visits allowed) says which
+    visits cannot be made.
+    """
+    started = time.perf_counter()
+    chooser = ReferentModel(scenario, tasks)
+    referents = chooser.solve(time_limit_s, seed, workers)
+    if referents is None:
+        return VisitModel(scenario, tasks).solve(time_limit_s, seed, workers)
+    placed: dict[int, tuple[str, dt.date]] = {}
+    unplaced = [v for v, task in enumerate(tasks) if task.student_id not in referents]
+    optimal = chooser.optimal
+    for teacher in scenario.teachers:
+        mine = [v for v, task in enumerate(tasks) if referents.get(task.student_id) == teacher.id]
+        if not mine:
+            continue
+        alone = tuple(dataclasses.replace(tasks[v], teachers=(teacher.id,)) for v in mine)
+        result = VisitModel(scenario, alone).solve(time_limit_s, seed, workers)
+        optimal = optimal and result.status is PlanStatus.OPTIMAL
+        placed.update({mine[i]: slot for i, slot in result.placed.items()})
+        unplaced.extend(mine[i] for i in result.unplaced)
+        if not result.status.has_plan:
+            unplaced.extend(mine)
+    return VisitAssignment(
+        placed=placed,
+        referents=referents,
+        unplaced=tuple(sorted(set(unplaced))),
+        status=PlanStatus.OPTIMAL if optimal else PlanStatus.FEASIBLE,
+        wall_time_s=time.perf_counter() - started,
+        method="cp-sat",
+    )
+
+
+def apply_assignment(
+    scenario: Scenario, plan: Plan, tasks: tuple[VisitTask, ...], assignment: VisitAssignment
+) -> Plan:
+    """The plan with the assignment's visits and referents (every student
+    with a period gets a referent: those without visits go to the teacher
+    with the fewest referent students)."""
+    visits = tuple(
+        sorted(
+            Visit(task.student_id, task.period_id, teacher, date, task.host_id, task.town)
+            for v, task in enumerate(tasks)
+            if v in assignment.placed
+            for teacher, date in [assignment.placed[v]]
+        )
+    )
+    referents = _complete_referents(scenario, plan, assignment.referents)
+    return dataclasses.replace(plan, visits=visits, referents=tuple(referents.items()))
+
+
+def _complete_referents(scenario: Scenario, plan: Plan, chosen: dict[str, str]) -> dict[str, str]:
+    team = [t.id for t in scenario.teachers]
+    if not team:
+        return {}
+    count = Counter({t: 0 for t in team}) + Counter(chosen.values())
+    with_periods = {p.student_id for p in plan.periods}
+    referents = {}
+    for student in scenario.students:
+        if student.id in chosen:
+            referents[student.id] = chosen[student.id]
+        elif student.id in with_periods:
+            teacher = student.referent or min(team, key=lambda t: (count[t], team.index(t)))
+            count[teacher] += 1
+            referents[student.id] = teacher
+    return referents
+
+
+def _missed(
+    scenario: Scenario, tasks: tuple[VisitTask, ...], assignment: VisitAssignment
+) -> tuple[Conflict, ...]:
+    if not assignment.status.has_plan:
+        return (
+            Conflict(
+                tuple(sorted({t.student_id for t in tasks})),
+                ("R12",),
+                "R12 : les visites n'ont pas pu être planifiées dans le temps imparti",
+            ),
+        )
+    conflicts = []
+    for v in assignment.unplaced:
+        task = tasks[v]
+        student = next(s for s in scenario.students if s.id == task.student_id)
+        conflicts.append(
+            Conflict(
+                (student.id,),
+                ("R12",),
+                f"{student_label(student)} : R12 (suivi par l'équipe pédagogique) — la visite "
+                f"{task.number}/{task.of} de la période {task.period_id} "
+                f"({task.dates[0]:%d/%m/%Y} – {task.dates[-1]:%d/%m/%Y}) ne trouve aucun "
+                "enseignant disponible ce jour-là dans sa limite de visites par semaine",
+                (
+                    "augmenter max_visits_per_week d'un enseignant (R12)",
+                    "ajouter un jour de visite (visit_days) ou un enseignant à l'équipe (R12)",
+                ),
+            )
+        )
+    return tuple(conflicts)

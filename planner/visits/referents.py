@@ -1,0 +1,136 @@
+"""R12, first stage of the visits: one referent teacher per student.
+
+Teams follow interns by sector; so does this model. It picks one referent
+per student (a named one is kept) to balance the visits across the team and
+to give each teacher few towns, so that his visits to one town can share a
+day in the second stage (:mod:`planner.visits.model`). A Hall-type count
+keeps the second stage feasible: for any span of weeks, the visits a
+teacher must make inside it fit his weekly capacity.
+
+Decisions are ``referent[s, t]`` and ``covers[t, town]``; the model is
+small (students × teachers) and solves to optimality in well under a second
+on a class.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr
+
+from models import Scenario, Teacher, monday_of
+
+from .tasks import VisitTask
+
+_ONE_WEEK = dt.timedelta(days=7)
+
+
+class ReferentModel:
+    """Who follows whom; build it, then :meth:`solve`."""
+
+    def __init__(self, scenario: Scenario, tasks: tuple[VisitTask, ...]):
+        self.scenario = scenario
+        self.tasks = tasks
+        self.model = CpModel()
+        self.team = [t for t in scenario.teachers if t.max_visits_per_week > 0]
+        self.referent: dict[tuple[str, str], IntVar] = {}
+        self._add_variables()
+        self._add_capacity_counts()
+        self._add_objective()
+
+    def _students(self) -> dict[str, list[VisitTask]]:
+        tasks: dict[str, list[VisitTask]] = defaultdict(list)
+        for task in self.tasks:
+            tasks[task.student_id].append(task)
+        return tasks
+
+    def _add_variables(self) -> None:
+        for student, tasks in self._students().items():
+            literals = []
+            for teacher in self.team:
+                if teacher.id not in tasks[0].teachers:
+                    continue
+                if not all(task.dates_for(teacher) for task in tasks):
+                    continue  # he never visits on the days this intern is in company
+                var = self.model.new_bool_var(f"referent_{student}_{teacher.id}")
+                self.referent[student, teacher.id] = var
+                literals.append(var)
+            # No possible referent: the student's visits will be reported missed.
+            if literals:
+                self.model.add_exactly_one(literals)
+
+    def _add_capacity_counts(self) -> None:
+        """For each teacher and span of weeks (from one visit's first
+        possible week to another's last), the visits that must fall inside
+        fit ``max_visits_per_week`` times the span's weeks."""
+        for teacher in self.team:
+            spans = self._spans(teacher)
+            starts = sorted({first for first, _, _ in spans})
+            ends = sorted({last for _, last, _ in spans})
+            for first in starts:
+                for last in ends:
+                    if last < first:
+                        continue
+                    inside = [var for a, b, var in spans if first <= a and b <= last]
+                    weeks = (last - first) // _ONE_WEEK + 1
+                    room = teacher.max_visits_per_week * weeks
+                    if len(inside) > room:
+                        self.model.add(LinearExpr.sum(inside) <= room)
+
+    def _spans(self, teacher: Teacher) -> list[tuple[dt.date, dt.date, IntVar]]:
+        spans = []
+        for task in self.tasks:
+            var = self.referent.get((task.student_id, teacher.id))
+            dates = task.dates_for(teacher)
+            if var is not None and dates:
+                spans.append((monday_of(dates[0]), monday_of(dates[-1]), var))
+        return spans
+
+    def _add_objective(self) -> None:
+        weights = self.scenario.weights
+        visits = {s: len(tasks) for s, tasks in self._students().items()}
+        self.busiest = self.model.new_int_var(0, len(self.tasks), "busiest_teacher")
+        self.sectors: list[IntVar] = []
+        for teacher in self.team:
+            mine = [(s, var) for (s, t), var in self.referent.items() if t == teacher.id]
+            self.model.add(sum(visits[s] * var for s, var in mine) <= self.busiest)
+            self.sectors.extend(self._towns_of(teacher, mine))
+        self.model.minimize(
+            weights.visit_balance * self.busiest
+            + weights.visit_trips * LinearExpr.sum(self.sectors)
+        )
+
+    def _towns_of(self, teacher: Teacher, mine: list[tuple[str, IntVar]]) -> list[IntVar]:
+        """One literal per town the teacher covers (his home town is free)."""
+        towns: dict[str, list[IntVar]] = defaultdict(list)
+        tasks = self._students()
+        for student, var in mine:
+            for town in {task.town or f"host:{task.host_id}" for task in tasks[student]}:
+                towns[town].append(var)
+        covered = []
+        for town, literals in towns.items():
+            if town == teacher.town:
+                continue
+            cover = self.model.new_bool_var(f"covers_{teacher.id}_{town}")
+            for literal in literals:
+                self.model.add_implication(literal, cover)
+            covered.append(cover)
+        return covered
+
+    def solve(self, time_limit_s: float, seed: int, workers: int) -> dict[str, str] | None:
+        """The referent of each student with visits; None when none exists
+        within the counts (or in time)."""
+        solver = cp_model.CpSolver()
+        parameters = solver.parameters
+        parameters.random_seed = seed
+        parameters.num_workers = workers
+        parameters.interleave_search = workers > 1
+        parameters.max_deterministic_time = time_limit_s
+        parameters.max_time_in_seconds = 3 * time_limit_s + 10
+        code = solver.solve(self.model)
+        if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        self.optimal = code == cp_model.OPTIMAL
+        return {s: t for (s, t), var in self.referent.items() if solver.boolean_value(var)}
