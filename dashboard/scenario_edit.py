@@ -230,8 +230,27 @@ def read_class_list(name: str, data: bytes) -> list[dict[str, Any]]:
 
 def with_students(scenario: Scenario, students: list[dict[str, Any]], source: str) -> Scenario:
     """The scenario with its class replaced (validated again)."""
+    return with_table(scenario, "students", students, source)
+
+
+#: Lists a teacher may replace from a CSV or XLSX table, with their French names.
+TABLE_KINDS = {
+    "students": "liste d'élèves",
+    "hosts": "liste des entreprises (R10, R11)",
+    "teachers": "équipe pédagogique (R12)",
+}
+
+
+def read_list(name: str, data: bytes, kind: str) -> list[dict[str, Any]]:
+    """An uploaded table (CSV or XLSX) of ``kind`` (see :data:`TABLE_KINDS`)."""
+    return read_table(name, data, kind)
+
+
+def with_table(scenario: Scenario, kind: str, rows: list[dict[str, Any]], source: str) -> Scenario:
+    """The scenario with one of its lists replaced (validated again, so a
+    student whose host is not in a new host list is reported by name)."""
     raw = editable(scenario)
-    raw["students"] = students
+    raw[kind] = rows
     return scenario_from_dict(raw, source=source)
 
 

@@ -70,3 +70,22 @@ def test_save_refuses_bad_names_and_existing_files(tmp_path: Path) -> None:
         edit.save_scenario(scenario, "copie", tmp_path)
     with pytest.raises(ValueError, match="nom invalide"):
         edit.save_scenario(scenario, "../ailleurs", tmp_path)
+
+
+def test_host_and_team_lists_replace_theirs_and_cross_references_are_checked() -> None:
+    scenario = load_scenario(DEFAULT)
+    team = "id;name;visit_days;max_visits_per_week\nt1;Mme Une;mardi|jeudi;2\n".encode("cp1252")
+    unnamed = [s.model_copy(update={"referent": None}) for s in scenario.students]
+    base = scenario.model_copy(update={"students": tuple(unnamed)})
+    changed = edit.with_table(
+        base, "teachers", edit.read_list("equipe.csv", team, "teachers"), "x"
+    )
+    assert [(t.id, [d.value for d in t.visit_days]) for t in changed.teachers] == [
+        ("t1", ["mardi", "jeudi"])
+    ]
+    hosts = b"id,name,town,tutor_name\nsport-horizon,Sport Horizon,Villeurbanne,N. Benali\n"
+    with pytest.raises(ScenarioError) as raised:
+        edit.with_table(scenario, "hosts", edit.read_list("ent.csv", hosts, "hosts"), "ent.csv")
+    fields = {f.field for f in raised.value.faults}
+    assert "students[4] (id e05).host" in fields  # distripro is no longer listed (R10)
+    assert all(f.file == "ent.csv" for f in raised.value.faults)

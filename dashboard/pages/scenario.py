@@ -11,16 +11,17 @@ from dashboard import state
 from dashboard.charts import progression_timeline
 from dashboard.scenario_edit import (
     RULE_FIELDS,
+    TABLE_KINDS,
     WEIGHT_FIELDS,
     apply_edits,
     editable,
     faults_under,
     ranges_frame,
-    read_class_list,
+    read_list,
     save_scenario,
     scenario_from_yaml,
     students_frame,
-    with_students,
+    with_table,
 )
 from dashboard.ui import show_faults, show_notice
 from models import (
@@ -59,14 +60,21 @@ def _choose() -> None:
             _load(Path(chosen))
     with right:
         upload = st.file_uploader(
-            "Envoyer un fichier : scénario (YAML) ou liste d'élèves (CSV, XLSX) "
-            "qui remplace les élèves du scénario courant",
+            "Envoyer un fichier : scénario (YAML), ou liste (CSV, XLSX) qui remplace "
+            "celle du scénario courant",
             type=["yaml", "yml", "csv", "xlsx"],
             key="scenario.upload",
         )
+        kind = st.radio(
+            "Une liste CSV ou XLSX contient :",
+            options=list(TABLE_KINDS),
+            format_func=TABLE_KINDS.__getitem__,
+            horizontal=True,
+            key="scenario.upload_kind",
+        )
         if st.button("Importer le fichier", key="scenario.import", disabled=upload is None):
             assert upload is not None
-            _import(upload.name, upload.getvalue())
+            _import(upload.name, upload.getvalue(), kind)
     show_faults(
         st.session_state.get(K_LOAD_FAULTS, []),
         "Fichier refusé (le scénario courant reste en vigueur) :",
@@ -96,14 +104,14 @@ def _load(path: Path) -> None:
     st.rerun()
 
 
-def _import(name: str, data: bytes) -> None:
+def _import(name: str, data: bytes, kind: str = "students") -> None:
     try:
         if name.lower().endswith((".yaml", ".yml")):
             scenario = scenario_from_yaml(name, data)
             label = Path(name).stem
         else:
             current = state.current_scenario()
-            scenario = with_students(current, read_class_list(name, data), name)
+            scenario = with_table(current, kind, read_list(name, data, kind), name)
             label = f"{state.current_label()} + {Path(name).stem}"
     except ScenarioError as error:
         st.session_state[K_LOAD_FAULTS] = list(error.faults)
@@ -111,7 +119,11 @@ def _import(name: str, data: bytes) -> None:
     state.set_scenario(scenario, label)
     st.session_state[K_LOAD_FAULTS] = []
     st.session_state[K_FAULTS] = []
-    state.set_notice(f"« {name} » importé : {len(scenario.students)} élèves.")
+    counts = (
+        f"{len(scenario.students)} élèves, {len(scenario.hosts)} entreprises, "
+        f"{len(scenario.teachers)} enseignants"
+    )
+    state.set_notice(f"« {name} » importé : {counts}.")
     st.rerun()
 
 
