@@ -88,6 +88,17 @@ def _parser() -> argparse.ArgumentParser:
     export_cmd.add_argument("--xlsx", type=Path, help="classeur Excel (défaut DIR/planning.xlsx)")
     export_cmd.add_argument("--ics", type=Path, help="dossier des agendas (défaut DIR/agendas)")
     export_cmd.set_defaults(run=_export)
+    documents_cmd = commands.add_parser(
+        "documents", help="écrit les conventions (R11) et les attestations (R13), DOCX et PDF"
+    )
+    documents_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
+    documents_cmd.add_argument(
+        "--out", type=Path, help="dossier des documents (défaut DIR/documents)"
+    )
+    documents_cmd.add_argument(
+        "--sans-pdf", action="store_true", help="DOCX seulement, sans LibreOffice"
+    )
+    documents_cmd.set_defaults(run=_documents)
     explain_cmd = commands.add_parser(
         "explain", help="détaille le coût d'un plan par critère et par élève"
     )
@@ -303,6 +314,28 @@ def _export(args: argparse.Namespace) -> int:
         )
     for path in written:
         print(f"Écrit : {path}")
+    return EXIT_OK
+
+
+def _documents(args: argparse.Namespace) -> int:
+    """``stageplan documents DIR``: the conventions' annexes (R11) and the
+    attestations (R13) of a plan directory, checked again first."""
+    from .documents import (  # only this command needs docxtpl and LibreOffice
+        DocumentError,
+        PlanRejectedError,
+        format_report,
+        plan_dir_documents,
+    )
+
+    try:
+        report = plan_dir_documents(args.plan_dir, args.out, pdf=not args.sans_pdf)
+    except PlanRejectedError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_CHECK_FAILED
+    except (PlanFileError, ScenarioError, CalendarError, DocumentError) as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    print(format_report(report))
     return EXIT_OK
 
 
