@@ -3,9 +3,10 @@
 The workbook holds the tables of ``plan-output.md`` (same columns and
 values as the CSV files, one sheet each, French sheet names), a summary and
 a printable "Planning" sheet: the class Gantt as a coloured week grid. The
-calendars hold one all-day event per period of a student, for his phone or
-agenda. Everything here is pure: no plotly, no streamlit; the dashboard and
-``stageplan export`` call it.
+calendars (ICS) hold one all-day event per period of a student, for his
+phone or agenda; one per visit of a teacher (R12), with the host's address
+and tutor; and one per period of an intern at a host. Everything here is
+pure: no plotly, no streamlit; the dashboard and ``stageplan export`` call it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,7 +29,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from models import Calendar, Period, PeriodKind, Plan, Scenario, monday_of, requirement_of
+from models import (
+    Calendar,
+    Host,
+    Period,
+    PeriodKind,
+    Plan,
+    Scenario,
+    Visit,
+    monday_of,
+    requirement_of,
+)
 
 from .calendar import build_calendar
 from .counting import build_plan
@@ -39,6 +50,7 @@ from .plan_io import (
     PERIODS_COLUMNS,
     STUDENTS_COLUMNS,
     SUMMARY_FILE,
+    VISITS_COLUMNS,
     Cell,
     PlanWriteError,
     _calendar_rows,
@@ -47,6 +59,7 @@ from .plan_io import (
     _plan_contents,
     _students_rows,
     _summary_text,
+    _visits_rows,
     read_plan,
     weeks_text,
 )
@@ -56,6 +69,7 @@ from .validate import Verdict, validate_plan
 SHEET_PLANNING: Final = "Planning"
 SHEET_STUDENTS: Final = "Élèves"
 SHEET_PERIODS: Final = "Périodes"
+SHEET_VISITS: Final = "Visites"
 SHEET_DAYS: Final = "Jours"
 SHEET_CALENDAR: Final = "Calendrier"
 SHEET_SUMMARY: Final = "Résumé"
@@ -146,9 +160,9 @@ def build_workbook(
 ) -> Workbook:
     """The workbook of :func:`write_workbook`, as an openpyxl object.
 
-    Sheets: Planning (the coloured week grid), Élèves, Périodes, Jours,
-    Calendrier (the CSV files of ``plan-output.md``, same columns, same
-    values; dates as real dates) and Résumé (``summary.json`` without the
+    Sheets: Planning (the coloured week grid), Élèves, Périodes, Visites,
+    Jours, Calendrier (the CSV files of ``plan-output.md``, same columns,
+    same values; dates as real dates) and Résumé (``summary.json`` without the
     scenario snapshot, one key per line).
     """
     book = Workbook()
@@ -157,8 +171,9 @@ def build_workbook(
     planning.title = SHEET_PLANNING
     _planning_sheet(planning, scenario, calendar, plan)
     tables: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Cell]]]] = (
-        (SHEET_STUDENTS, STUDENTS_COLUMNS, _students_rows(scenario, verdict.students)),
+        (SHEET_STUDENTS, STUDENTS_COLUMNS, _students_rows(scenario, verdict.students, plan)),
         (SHEET_PERIODS, PERIODS_COLUMNS, _periods_rows(plan.periods)),
+        (SHEET_VISITS, VISITS_COLUMNS, _visits_rows(plan.visits)),
         (SHEET_DAYS, DAYS_COLUMNS, _days_rows(plan.days)),
         (SHEET_CALENDAR, CALENDAR_COLUMNS, _calendar_rows(calendar)),
     )
@@ -424,6 +439,34 @@ def _planning_layout(sheet: Worksheet, num_weeks: int, scenario: Scenario) -> No
 # --------------------------------------------------------------------------
 
 
+#: Sub-folders of the calendars folder (and of their ZIP): the teachers'
+#: visits and the hosts' interns; the students' calendars lie at the top.
+TEACHERS_ICS_DIR: Final = "enseignants"
+HOSTS_ICS_DIR: Final = "entreprises"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _new_calendar(name: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", _PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def _ics_bytes(cal: icalendar.Calendar) -> bytes:
+    data: bytes = cal.to_ical()
+    return data
+
+
+# --- students ---
+
+
 def student_calendar(
     scenario: Scenario, plan: Plan, student_id: str, stamp: dt.datetime | None = None
 ) -> icalendar.Calendar:
@@ -446,13 +489,8 @@ def student_calendar(
         DTSTAMP of every event (UTC); now when None.
     """
     student = {s.id: s for s in scenario.students}[student_id]
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    cal = icalendar.Calendar()
-    cal.add("prodid", _PRODID)
-    cal.add("version", "2.0")
-    cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", f"Stages — {student.name}")
+    stamp = stamp or _now()
+    cal = _new_calendar(f"Stages — {student.name}")
     days_of = _days_by_period(plan, student_id)
     for period in (p for p in plan.periods if p.student_id == student_id):
         days = days_of.get(period.period_id, [])
@@ -465,8 +503,7 @@ def student_ics(
     scenario: Scenario, plan: Plan, student_id: str, stamp: dt.datetime | None = None
 ) -> bytes:
     """The calendar of :func:`student_calendar`, as ``.ics`` bytes."""
-    data: bytes = student_calendar(scenario, plan, student_id, stamp).to_ical()
-    return data
+    return _ics_bytes(student_calendar(scenario, plan, student_id, stamp))
 
 
 def write_student_ics(
@@ -484,35 +521,287 @@ def ics_file_name(scenario: Scenario, student_id: str) -> str:
     return f"{_safe(student_id)}-{_safe(name)}.ics" if name else f"{_safe(student_id)}.ics"
 
 
+# --- teachers: their visits (R12) ---
+
+
+def teacher_calendar(
+    scenario: Scenario, plan: Plan, teacher_id: str, stamp: dt.datetime | None = None
+) -> icalendar.Calendar:
+    """One teacher's visits (R12) as an iCalendar calendar.
+
+    One all-day event per visit of ``plan.visits`` made by the teacher, in
+    date order: SUMMARY ``Visite de stage — {student} chez {host}``,
+    LOCATION the host's address, DESCRIPTION the tutor (name, function,
+    e-mail) and the period visited. The UID
+    ``visite-{period_id}-{n}@stageplan`` names the n-th visit of a period
+    (by date), so that a visit moved to another day updates its event on
+    re-import instead of adding one.
+
+    Parameters
+    ----------
+    teacher_id
+        A teacher of ``scenario`` (KeyError otherwise).
+    stamp
+        DTSTAMP of every event (UTC); now when None.
+    """
+    teacher = {t.id: t for t in scenario.teachers}[teacher_id]
+    stamp = stamp or _now()
+    cal = _new_calendar(f"Visites de stage — {teacher.name}")
+    context = _VisitContext.of(scenario, plan)
+    numbered = [item for item in _numbered_visits(plan) if item[0].teacher_id == teacher_id]
+    for visit, number, of in sorted(numbered, key=lambda item: (item[0].date, item[0])):
+        cal.add_component(context.event(visit, number, of, stamp))
+    return cal
+
+
+def teacher_ics(
+    scenario: Scenario, plan: Plan, teacher_id: str, stamp: dt.datetime | None = None
+) -> bytes:
+    """The calendar of :func:`teacher_calendar`, as ``.ics`` bytes."""
+    return _ics_bytes(teacher_calendar(scenario, plan, teacher_id, stamp))
+
+
+def teacher_calendars(
+    scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None
+) -> dict[str, bytes]:
+    """``.ics`` bytes of :func:`teacher_calendar` per teacher id, for every
+    teacher with at least one visit, in the scenario's order."""
+    stamp = stamp or _now()
+    visiting = {v.teacher_id for v in plan.visits}
+    return {
+        t.id: teacher_ics(scenario, plan, t.id, stamp)
+        for t in scenario.teachers
+        if t.id in visiting
+    }
+
+
+def teacher_ics_file_name(scenario: Scenario, teacher_id: str) -> str:
+    """``{teacher_id}-{name}.ics``, safe on every file system."""
+    name = {t.id: t.name for t in scenario.teachers}.get(teacher_id, "")
+    return f"{_safe(teacher_id)}-{_safe(name)}.ics" if name else f"{_safe(teacher_id)}.ics"
+
+
+def host_address(host: Host) -> str:
+    """``12 rue X, 69100 Villeurbanne`` (the parts the host has)."""
+    town = f"{host.postcode} {host.town}".strip()
+    return ", ".join(part for part in (host.address.strip(), town) if part)
+
+
+def _numbered_visits(plan: Plan) -> list[tuple[Visit, int, int]]:
+    """Each visit with its rank among its period's visits (by date) and their count."""
+    by_period: dict[tuple[str, str], list[Visit]] = defaultdict(list)
+    for visit in plan.visits:
+        by_period[visit.student_id, visit.period_id].append(visit)
+    numbered = []
+    for visits in by_period.values():
+        ordered = sorted(visits)
+        numbered += [(v, n, len(ordered)) for n, v in enumerate(ordered, start=1)]
+    return numbered
+
+
+@dataclass(frozen=True)
+class _VisitContext:
+    """What the events of visits and hosts read: names, hosts, periods, teachers."""
+
+    students: Mapping[str, str]
+    hosts: Mapping[str, Host]
+    teachers: Mapping[str, str]
+    periods: Mapping[str, Period]
+    referents: Mapping[str, str]
+
+    @classmethod
+    def of(cls, scenario: Scenario, plan: Plan) -> _VisitContext:
+        referents = {s.id: s.referent for s in scenario.students if s.referent}
+        return cls(
+            students={s.id: s.name for s in scenario.students},
+            hosts={h.id: h for h in scenario.hosts},
+            teachers={t.id: t.name for t in scenario.teachers},
+            periods={p.period_id: p for p in plan.periods},
+            referents=referents | dict(plan.referents),
+        )
+
+    def event(self, visit: Visit, number: int, of: int, stamp: dt.datetime) -> icalendar.Event:
+        name = self.students.get(visit.student_id, visit.student_id)
+        host = self.hosts.get(visit.host_id or "")
+        if host is not None:
+            where = f"chez {host.name}"
+        else:
+            where = f"à {visit.town}" if visit.town else "(entreprise à trouver)"
+        lines = [f"Élève : {name}", f"Visite {number} sur {of} de la période"]
+        period = self.periods.get(visit.period_id)
+        if period is not None:
+            lines.append(
+                f"Période : {KIND_LABELS[period.kind]} du {period.start:%d/%m/%Y} "
+                f"au {period.end:%d/%m/%Y} ({period.period_id})"
+            )
+        lines += _host_lines(host)
+        event = _event(
+            f"visite-{visit.period_id}-{number}@stageplan",
+            visit.date,
+            visit.date,
+            f"Visite de stage — {name} {where}",
+            "\n".join(lines),
+            stamp,
+        )
+        location = host_address(host) if host is not None else visit.town
+        if location:
+            event.add("location", location)
+        return event
+
+
+def _host_lines(host: Host | None) -> list[str]:
+    if host is None:
+        return ["Entreprise d'accueil : à trouver"]
+    lines = [f"Entreprise d'accueil : {host.name}"]
+    if host_address(host):
+        lines.append(f"Adresse : {host_address(host)}")
+    tutor = host.tutor
+    if tutor is None:
+        lines.append("Tuteur : non renseigné")
+    else:
+        lines.append(f"Tuteur : {tutor.name}" + (f", {tutor.function}" if tutor.function else ""))
+        if tutor.email:
+            lines.append(f"Courriel du tuteur : {tutor.email}")
+    return lines
+
+
+# --- hosts: their interns' periods ---
+
+
+def host_calendar(
+    scenario: Scenario, plan: Plan, host_id: str, stamp: dt.datetime | None = None
+) -> icalendar.Calendar:
+    """The periods of a host's interns (``period.host_id``), for its tutor.
+
+    One all-day event per period at the host, titled with the kind and the
+    intern; a period of scattered days (missions) is one event per day, as
+    in the students' calendars. The description names the referent teacher
+    and the dates of his visits. UIDs are ``entreprise-{period_id}@stageplan``
+    (``entreprise-{period_id}-{YYYYMMDD}@stageplan`` for a scattered day).
+
+    Parameters
+    ----------
+    host_id
+        A host of ``scenario`` (KeyError otherwise).
+    stamp
+        DTSTAMP of every event (UTC); now when None.
+    """
+    host = {h.id: h for h in scenario.hosts}[host_id]
+    stamp = stamp or _now()
+    cal = _new_calendar(f"Stagiaires — {host.name}")
+    context = _VisitContext.of(scenario, plan)
+    days_of = _days_by_period(plan)
+    visits_of: dict[str, list[Visit]] = defaultdict(list)
+    for visit in sorted(plan.visits):
+        visits_of[visit.period_id].append(visit)
+    periods = sorted(
+        (p for p in plan.periods if p.host_id == host_id), key=lambda p: (p.start, p.student_id)
+    )
+    for period in periods:
+        name = context.students.get(period.student_id, period.student_id)
+        days = days_of.get(period.period_id, [])
+        description = "\n".join(
+            [
+                _description(name, period, days, host.name),
+                *_follow_up_lines(context, period, visits_of[period.period_id]),
+            ]
+        )
+        for uid, start, end, count in _period_spans(period, days):
+            summary = f"{_KIND_SHORT[period.kind]} — {name}" + count
+            cal.add_component(
+                _event(f"entreprise-{uid}@stageplan", start, end, summary, description, stamp)
+            )
+    return cal
+
+
+def host_ics(
+    scenario: Scenario, plan: Plan, host_id: str, stamp: dt.datetime | None = None
+) -> bytes:
+    """The calendar of :func:`host_calendar`, as ``.ics`` bytes."""
+    return _ics_bytes(host_calendar(scenario, plan, host_id, stamp))
+
+
+def host_calendars(
+    scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None
+) -> dict[str, bytes]:
+    """``.ics`` bytes of :func:`host_calendar` per host id, for every host
+    with at least one period of the plan, in the scenario's order."""
+    stamp = stamp or _now()
+    hosting = {p.host_id for p in plan.periods}
+    return {h.id: host_ics(scenario, plan, h.id, stamp) for h in scenario.hosts if h.id in hosting}
+
+
+def host_ics_file_name(host_id: str) -> str:
+    """``{host_id}.ics``, safe on every file system."""
+    return f"{_safe(host_id)}.ics"
+
+
+def _follow_up_lines(context: _VisitContext, period: Period, visits: Sequence[Visit]) -> list[str]:
+    """R12 in a host's event: the referent teacher and the visits planned."""
+    referent = context.referents.get(period.student_id)
+    lines = []
+    if referent is not None:
+        lines.append(f"Professeur référent : {context.teachers.get(referent, referent)}")
+    if visits:
+        lines.append(
+            "Visites prévues : "
+            + ", ".join(
+                f"{v.date:%d/%m/%Y} ({context.teachers.get(v.teacher_id, v.teacher_id)})"
+                for v in visits
+            )
+        )
+    return lines
+
+
+# --- every calendar of a plan ---
+
+
+def calendar_files(
+    scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None
+) -> dict[str, bytes]:
+    """Every calendar of a plan, by path relative to the calendars folder.
+
+    The students of the Planning sheet (:func:`planned_students`) at the top
+    (:func:`ics_file_name`), the teachers with visits under ``enseignants/``
+    (:func:`teacher_ics_file_name`), the hosts with interns under
+    ``entreprises/`` (:func:`host_ics_file_name`).
+    """
+    stamp = stamp or _now()
+    files = {
+        ics_file_name(scenario, student_id): student_ics(scenario, plan, student_id, stamp)
+        for student_id, _ in planned_students(scenario, plan)
+    }
+    for teacher_id, data in teacher_calendars(scenario, plan, stamp).items():
+        files[f"{TEACHERS_ICS_DIR}/{teacher_ics_file_name(scenario, teacher_id)}"] = data
+    for host_id, data in host_calendars(scenario, plan, stamp).items():
+        files[f"{HOSTS_ICS_DIR}/{host_ics_file_name(host_id)}"] = data
+    return files
+
+
 def write_all_ics(
     directory: Path, scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None
 ) -> list[Path]:
-    """One calendar per student of the Planning sheet (:func:`planned_students`).
+    """Write every calendar of :func:`calendar_files` under ``directory``.
 
     Returns
     -------
     list[Path]
-        The files written, in scenario order (:func:`ics_file_name`).
+        The files written: the students' in scenario order, then the
+        teachers' (``enseignants/``), then the hosts' (``entreprises/``).
     """
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
     written = []
-    for student_id, _ in planned_students(scenario, plan):
-        path = directory / ics_file_name(scenario, student_id)
-        write_student_ics(path, scenario, plan, student_id, stamp)
+    for name, data in calendar_files(scenario, plan, stamp).items():
+        path = directory / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
         written.append(path)
     return written
 
 
 def all_ics_zip(scenario: Scenario, plan: Plan, stamp: dt.datetime | None = None) -> bytes:
-    """A ZIP of every student's calendar (the files of :func:`write_all_ics`)."""
-    stamp = stamp or dt.datetime.now(dt.UTC).replace(microsecond=0)
-    files = {
-        ics_file_name(scenario, student_id): student_ics(scenario, plan, student_id, stamp)
-        for student_id, _ in planned_students(scenario, plan)
-    }
-    return _zip(files)
+    """A ZIP of every calendar (the files and folders of :func:`write_all_ics`)."""
+    return _zip(calendar_files(scenario, plan, stamp))
 
 
 def plan_zip(
@@ -539,10 +828,11 @@ def _safe(text: str) -> str:
     return re.sub(r"[^\w.-]+", "_", text).strip("._") or "eleve"
 
 
-def _days_by_period(plan: Plan, student_id: str) -> dict[str, list[dt.date]]:
+def _days_by_period(plan: Plan, student_id: str | None = None) -> dict[str, list[dt.date]]:
+    """Sorted days in company per period id (of one student, or of all)."""
     days: dict[str, list[dt.date]] = defaultdict(list)
     for day in plan.days:
-        if day.student_id == student_id:
+        if student_id is None or day.student_id == student_id:
             days[day.period_id].append(day.date)
     return {period_id: sorted(dates) for period_id, dates in days.items()}
 
@@ -560,6 +850,22 @@ def _only_weekend_between(a: dt.date, b: dt.date) -> bool:
     return all(day.weekday() >= 5 for day in gap)
 
 
+def _period_spans(
+    period: Period, days: Sequence[dt.date]
+) -> list[tuple[str, dt.date, dt.date, str]]:
+    """The events of a period: (UID stem, first day, last day, title suffix).
+
+    One span for a period whose days run without a gap, else one per day
+    (``{period_id}-{YYYYMMDD}``, titled ``(k/n)``).
+    """
+    if not days or _is_contiguous(period, days):
+        return [(period.period_id, period.start, period.end, "")]
+    return [
+        (f"{period.period_id}-{day:%Y%m%d}", day, day, f" ({number}/{len(days)})")
+        for number, day in enumerate(days, start=1)
+    ]
+
+
 def _period_events(
     scenario: Scenario,
     name: str,
@@ -571,27 +877,9 @@ def _period_events(
     where = f"chez {host.name}" if host is not None else "(entreprise à trouver)"
     summary = f"{_KIND_SHORT[period.kind]} {where}"
     description = _description(name, period, days, host.name if host else None)
-    if not days or _is_contiguous(period, days):
-        return [
-            _event(
-                f"{period.period_id}@stageplan",
-                period.start,
-                period.end,
-                summary,
-                description,
-                stamp,
-            )
-        ]
     return [
-        _event(
-            f"{period.period_id}-{day:%Y%m%d}@stageplan",
-            day,
-            day,
-            f"{summary} ({number}/{len(days)})",
-            description,
-            stamp,
-        )
-        for number, day in enumerate(days, start=1)
+        _event(f"{uid}@stageplan", start, end, summary + count, description, stamp)
+        for uid, start, end, count in _period_spans(period, days)
     ]
 
 
@@ -638,14 +926,17 @@ def export_plan_dir(
 
     The days are read back and checked again; the periods are recomputed
     from them (:func:`planner.counting.build_plan`), as are the figures.
+    The visits and referents (R12) are taken as read from the directory.
 
     Parameters
     ----------
     plan_dir
         The plan directory.
     xlsx, ics_dir
-        Where to write the workbook and the calendars. When both are None,
-        both are written: ``plan_dir/planning.xlsx`` and ``plan_dir/agendas/``.
+        Where to write the workbook and the calendars (:func:`write_all_ics`:
+        the students', the teachers' visits under ``enseignants/``, the
+        hosts' interns under ``entreprises/``). When both are None, both
+        are written: ``plan_dir/planning.xlsx`` and ``plan_dir/agendas/``.
 
     Returns
     -------
@@ -668,7 +959,10 @@ def export_plan_dir(
     dates: dict[str, list[dt.date]] = defaultdict(list)
     for day in read.days:
         dates[day.student_id].append(day.date)
-    plan = build_plan(scenario, calendar, dates)
+    # The periods come again from the days; the visits (R12) as read.
+    plan = replace(
+        build_plan(scenario, calendar, dates), visits=read.visits, referents=read.referents
+    )
     verdict = validate_plan(scenario, calendar, plan)
     summary = json.loads((plan_dir / SUMMARY_FILE).read_text(encoding="utf-8-sig"))
     solve_info = {k: v for k, v in summary.items() if k != "scenario_snapshot"}

@@ -1,13 +1,17 @@
 """Exports of a plan: the Excel workbook (tables of plan-output.md, the
-Planning grid, page setup), the students' calendars (ICS), the ZIPs and
-``stageplan export``."""
+Planning grid, page setup), the calendars (ICS) of the students, of the
+teachers' visits (R12) and of the hosts, the ZIPs and ``stageplan export``."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
+import itertools
+import math
 import zipfile
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +21,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 from page_support import default_solved
 
-from models import PeriodKind, Scenario, monday_of, requirement_of
+from models import PeriodKind, Plan, Scenario, Visit, monday_of, requirement_of
 from planner import exports
 from planner.cli import main
 from planner.plan_io import PLAN_FILES, _cell, write_plan
@@ -40,6 +44,91 @@ def plan_dir(
     out = tmp_path_factory.mktemp("plan") / "default"
     write_plan(out, scenario, result.calendar, result.plan, result.verdict, result.solve_info())
     return out
+
+
+def hand_made_visits(scenario: Scenario, plan: Plan) -> Plan:
+    """The plan with R12 visits made as a team would by hand: referents round
+    the team (a named referent kept), one visit per period of full weeks,
+    two per block (one in each half), on the first day of the part the
+    referent visits and still has room that week."""
+    team = itertools.cycle([t for t in scenario.teachers if t.max_visits_per_week > 0])
+    students = {s.id: s for s in scenario.students}
+    teachers = {t.id: t for t in scenario.teachers}
+    days: dict[str, list[dt.date]] = defaultdict(list)
+    for day in plan.days:
+        days[day.period_id].append(day.date)
+    referents: dict[str, str] = {}
+    load: Counter[tuple[str, dt.date]] = Counter()
+    visits = []
+    for period in sorted(plan.periods, key=lambda p: (p.start, p.student_id)):
+        owed = {PeriodKind.BLOCK: 2, PeriodKind.PERIOD: 1}.get(period.kind, 0)
+        if not owed:
+            continue
+        sid = period.student_id
+        referents.setdefault(sid, students[sid].referent or next(team).id)
+        teacher = teachers[referents[sid]]
+        dates = sorted(days[period.period_id])
+        size = math.ceil(len(dates) / owed)
+        for k in range(owed):
+            part = dates[k * size : (k + 1) * size]
+            fits = [
+                d
+                for d in part
+                if d.weekday() in {w.number for w in teacher.visit_days}
+                and load[teacher.id, monday_of(d)] < teacher.max_visits_per_week
+            ]
+            date = (fits or part)[0]
+            load[teacher.id, monday_of(date)] += 1
+            host = scenario.host(period.host_id)
+            town = host.town if host is not None else ""
+            visits.append(Visit(sid, period.period_id, teacher.id, date, period.host_id, town))
+    return dataclasses.replace(
+        plan, visits=tuple(sorted(visits)), referents=tuple(sorted(referents.items()))
+    )
+
+
+@pytest.fixture(scope="module")
+def visited(solved: tuple[Scenario, SolveResult]) -> tuple[Scenario, Plan]:
+    """The default plan with its visits: the solver's (R12 stage), else hand-made."""
+    scenario, result = solved
+    assert result.plan is not None
+    plan = result.plan if result.plan.visits else hand_made_visits(scenario, result.plan)
+    assert len(plan.visits) > 60
+    return scenario, plan
+
+
+@pytest.fixture(scope="module")
+def visited_dir(
+    solved: tuple[Scenario, SolveResult],
+    visited: tuple[Scenario, Plan],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Path:
+    scenario, result = solved
+    _, plan = visited
+    assert result.verdict is not None
+    out = tmp_path_factory.mktemp("visited") / "default"
+    write_plan(out, scenario, result.calendar, plan, result.verdict, result.solve_info())
+    return out
+
+
+def visit_rows(plan_dir: Path, plan: Plan) -> list[dict[str, str]]:
+    """The rows of ``visits.csv`` as written by plan_io (or, for a plan
+    directory without it, the plan's visits as such rows)."""
+    path = plan_dir / "visits.csv"
+    if path.exists():
+        with path.open(encoding="utf-8", newline="") as handle:
+            return list(csv.DictReader(handle))
+    return [
+        {
+            "student_id": v.student_id,
+            "period_id": v.period_id,
+            "teacher_id": v.teacher_id,
+            "date": v.date.isoformat(),
+            "host_id": v.host_id or "",
+            "town": v.town,
+        }
+        for v in plan.visits
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +168,7 @@ def test_workbook_has_french_sheets(workbook: openpyxl.Workbook) -> None:
         "Planning",
         "Élèves",
         "Périodes",
+        "Visites",
         "Jours",
         "Calendrier",
         "Résumé",
@@ -91,6 +181,7 @@ def test_workbook_has_french_sheets(workbook: openpyxl.Workbook) -> None:
         ("Jours", "days.csv"),
         ("Périodes", "periods.csv"),
         ("Élèves", "students.csv"),
+        ("Visites", "visits.csv"),
         ("Calendrier", "calendar.csv"),
     ],
 )
@@ -301,20 +392,33 @@ def test_student_ics_is_stable(solved: tuple[Scenario, SolveResult]) -> None:
     assert str(calendar["X-WR-CALNAME"]) == "Stages — Hugo B."
 
 
-def test_write_all_ics_writes_one_file_per_student_owing_an_internship(
-    solved: tuple[Scenario, SolveResult], tmp_path: Path
+def test_write_all_ics_writes_one_file_per_student_teacher_and_host(
+    visited: tuple[Scenario, Plan], tmp_path: Path
 ) -> None:
-    scenario, result = solved
-    assert result.plan is not None
-    written = exports.write_all_ics(tmp_path / "ics", scenario, result.plan, STAMP)
-    owing = exports.planned_students(scenario, result.plan)
-    assert len(written) == len(owing) == 30
-    assert written[0].name == "e01-Léa_M.ics"
+    scenario, plan = visited
+    root = tmp_path / "ics"
+    written = exports.write_all_ics(root, scenario, plan, STAMP)
+    names = [p.relative_to(root).as_posix() for p in written]
+    students = [n for n in names if "/" not in n]
+    teachers = [n for n in names if n.startswith("enseignants/")]
+    hosts = [n for n in names if n.startswith("entreprises/")]
+    assert names == students + teachers + hosts
+    assert len(students) == len(exports.planned_students(scenario, plan)) == 30
+    assert students[0] == "e01-Léa_M.ics"
+    visiting = [t for t in scenario.teachers if any(v.teacher_id == t.id for v in plan.visits)]
+    assert teachers == [
+        f"enseignants/{exports.teacher_ics_file_name(scenario, t.id)}" for t in visiting
+    ]
+    assert "enseignants/p-durand-Mme_Durand.ics" in teachers
+    hosting = {p.host_id for p in plan.periods}
+    assert hosts == [f"entreprises/{h.id}.ics" for h in scenario.hosts if h.id in hosting]
+    assert len(hosts) >= 20
     for path in written:
         assert _events(path.read_bytes())
-    with zipfile.ZipFile(io.BytesIO(exports.all_ics_zip(scenario, result.plan, STAMP))) as zf:
-        assert zf.namelist() == [p.name for p in written]
-        assert zf.read(written[0].name) == written[0].read_bytes()
+    with zipfile.ZipFile(io.BytesIO(exports.all_ics_zip(scenario, plan, STAMP))) as zf:
+        assert zf.namelist() == names
+        for name, path in zip(names, written, strict=True):
+            assert zf.read(name) == path.read_bytes()
 
 
 def test_a_period_of_single_days_in_a_run_is_one_event(
@@ -333,6 +437,146 @@ def test_a_period_of_single_days_in_a_run_is_one_event(
     assert "entreprise à trouver" in str(event["SUMMARY"])
 
 
+# --- calendars of the teachers' visits (R12) and of the hosts ------------------
+
+
+def _visit_key(event: icalendar.Event) -> tuple[dt.date, str]:
+    return _date(event, "DTSTART"), str(event["SUMMARY"])
+
+
+def test_teacher_ics_has_one_event_per_visit_of_visits_csv(
+    visited: tuple[Scenario, Plan], visited_dir: Path
+) -> None:
+    scenario, plan = visited
+    rows = visit_rows(visited_dir, plan)
+    assert len(rows) == len(plan.visits)
+    names = {s.id: s.name for s in scenario.students}
+    hosts = {h.id: f"chez {h.name}" for h in scenario.hosts} | {"": "(entreprise à trouver)"}
+    calendars = exports.teacher_calendars(scenario, plan, STAMP)
+    assert set(calendars) == {row["teacher_id"] for row in rows}
+    for teacher_id, data in calendars.items():
+        events = _events(data)
+        expected = sorted(
+            (
+                dt.date.fromisoformat(row["date"]),
+                f"Visite de stage — {names[row['student_id']]} {hosts[row['host_id']]}",
+            )
+            for row in rows
+            if row["teacher_id"] == teacher_id
+        )
+        assert sorted(_visit_key(e) for e in events) == expected
+        assert all(_date(e, "DTEND") == _date(e, "DTSTART") + dt.timedelta(days=1) for e in events)
+        uids = [str(e["UID"]) for e in events]
+        assert len(set(uids)) == len(uids)
+    assert sum(len(_events(data)) for data in calendars.values()) == len(rows)
+
+
+def test_a_visit_event_has_the_host_address_tutor_and_period(
+    visited: tuple[Scenario, Plan],
+) -> None:
+    scenario, plan = visited
+    block = next(p for p in plan.periods if p.student_id == "e01" and p.kind is PeriodKind.BLOCK)
+    visit = min(v for v in plan.visits if v.period_id == block.period_id)
+    events = _events(exports.teacher_ics(scenario, plan, visit.teacher_id, STAMP))
+    (event,) = [e for e in events if str(e["UID"]) == f"visite-{block.period_id}-1@stageplan"]
+    assert _date(event, "DTSTART") == visit.date
+    assert str(event["SUMMARY"]) == (
+        "Visite de stage — Léa M. chez Sport Horizon Villeurbanne (articles de sport)"
+    )
+    assert str(event["LOCATION"]) == "12 rue Francis de Pressensé, 69100 Villeurbanne"
+    description = str(event["DESCRIPTION"])
+    assert "Tuteur : Nadia Benali, Responsable de magasin" in description
+    assert "Courriel du tuteur : n.benali@sport-horizon.example" in description
+    assert f"du {block.start:%d/%m/%Y} au {block.end:%d/%m/%Y}" in description
+    assert "Visite 1 sur 2 de la période" in description
+    calendar = icalendar.Calendar.from_ical(exports.teacher_ics(scenario, plan, visit.teacher_id))
+    assert str(calendar["X-WR-CALNAME"]).startswith("Visites de stage — ")
+
+
+def test_teacher_uids_are_stable_when_a_visit_moves(visited: tuple[Scenario, Plan]) -> None:
+    scenario, plan = visited
+    one = next(v for v in plan.visits if sum(w.period_id == v.period_id for w in plan.visits) == 1)
+    period = next(p for p in plan.periods if p.period_id == one.period_id)
+    other_day = next(
+        d.date for d in plan.days if d.period_id == one.period_id and d.date != one.date
+    )
+    moved = dataclasses.replace(
+        plan,
+        visits=tuple(
+            dataclasses.replace(v, date=other_day) if v == one else v for v in plan.visits
+        ),
+    )
+    uid = f"visite-{period.period_id}-1@stageplan"
+    before = {
+        str(e["UID"]): e
+        for e in _events(exports.teacher_ics(scenario, plan, one.teacher_id, STAMP))
+    }
+    after = {
+        str(e["UID"]): e
+        for e in _events(exports.teacher_ics(scenario, moved, one.teacher_id, STAMP))
+    }
+    assert set(before) == set(after)
+    assert (_date(before[uid], "DTSTART"), _date(after[uid], "DTSTART")) == (one.date, other_day)
+    again = exports.teacher_ics(scenario, plan, one.teacher_id, STAMP)
+    assert again == exports.teacher_ics(scenario, plan, one.teacher_id, STAMP)
+
+
+def test_host_ics_events_are_the_hosts_periods(visited: tuple[Scenario, Plan]) -> None:
+    scenario, plan = visited
+    calendars = exports.host_calendars(scenario, plan, STAMP)
+    assert set(calendars) == {p.host_id for p in plan.periods if p.host_id is not None}
+    for host_id, data in calendars.items():
+        events = _events(data)
+        periods = {p.period_id: p for p in plan.periods if p.host_id == host_id}
+        seen: dict[str, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+        for event in events:
+            uid = str(event["UID"]).removeprefix("entreprise-").removesuffix("@stageplan")
+            period_id = uid if uid in periods else uid.rsplit("-", 1)[0]
+            seen[period_id].append(
+                (_date(event, "DTSTART"), _date(event, "DTEND") - dt.timedelta(days=1))
+            )
+        assert set(seen) == set(periods)
+        for period_id, spans in seen.items():
+            period = periods[period_id]
+            if period.kind is PeriodKind.MISSIONS:  # scattered days: one event each
+                days = sorted(d.date for d in plan.days if d.period_id == period_id)
+                assert sorted(spans) == [(d, d) for d in days]
+            else:
+                assert spans == [(period.start, period.end)]
+
+
+def test_a_host_event_names_the_intern_the_referent_and_the_visits(
+    visited: tuple[Scenario, Plan],
+) -> None:
+    scenario, plan = visited
+    block = next(p for p in plan.periods if p.student_id == "e01" and p.kind is PeriodKind.BLOCK)
+    events = _events(exports.host_ics(scenario, plan, "sport-horizon", STAMP))
+    (event,) = [e for e in events if str(e["UID"]) == f"entreprise-{block.period_id}@stageplan"]
+    assert str(event["SUMMARY"]) == "Stage en bloc — Léa M."
+    referent = plan.referent_of("e01")
+    assert referent is not None
+    teacher = scenario.teacher(referent).name
+    description = str(event["DESCRIPTION"])
+    assert f"Professeur référent : {teacher}" in description
+    visits = sorted(v for v in plan.visits if v.period_id == block.period_id)
+    assert (
+        "Visites prévues : " + ", ".join(f"{v.date:%d/%m/%Y} ({teacher})" for v in visits)
+        in description
+    )
+
+
+def test_without_visits_no_teacher_calendar_is_made(
+    solved: tuple[Scenario, SolveResult],
+) -> None:
+    scenario, result = solved
+    assert result.plan is not None
+    bare = dataclasses.replace(result.plan, visits=(), referents=())
+    assert exports.teacher_calendars(scenario, bare, STAMP) == {}
+    files = exports.calendar_files(scenario, bare, STAMP)
+    assert not [name for name in files if name.startswith("enseignants/")]
+    assert [name for name in files if name.startswith("entreprises/")]
+
+
 # --- plan ZIP and the command line ----------------------------------------------
 
 
@@ -348,6 +592,24 @@ def test_plan_zip_holds_the_five_plan_files_as_written(
         assert archive.namelist() == list(PLAN_FILES)
         for name in PLAN_FILES[:-1]:  # summary.json's wall time differs
             assert archive.read(name) == (plan_dir / name).read_bytes()
+
+
+def test_cli_export_writes_the_teachers_and_hosts_calendars(
+    visited: tuple[Scenario, Plan], visited_dir: Path, tmp_path: Path
+) -> None:
+    scenario, plan = visited
+    ics = tmp_path / "agendas"
+    assert main(["export", str(visited_dir), "--ics", str(ics)]) == 0
+    rows = visit_rows(visited_dir, plan)
+    teachers = sorted((ics / "enseignants").glob("*.ics"))
+    assert [p.name for p in teachers] == sorted(
+        exports.teacher_ics_file_name(scenario, teacher_id)
+        for teacher_id in {row["teacher_id"] for row in rows}
+    )
+    dates = sorted(_date(e, "DTSTART") for path in teachers for e in _events(path.read_bytes()))
+    assert dates == sorted(dt.date.fromisoformat(row["date"]) for row in rows)
+    hosts = {p.stem for p in (ics / "entreprises").glob("*.ics")}
+    assert hosts == {p.host_id for p in plan.periods if p.host_id is not None}
 
 
 def test_cli_export_writes_the_workbook_and_the_calendars(
