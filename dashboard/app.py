@@ -38,9 +38,11 @@ navigation = st.navigation(
         st.Page(PAGES / "calcul.py", title="Calcul", icon=":material/calculate:"),
         st.Page(PAGES / "classe.py", title="Vue de classe", icon=":material/calendar_month:"),
         st.Page(PAGES / "eleve.py", title="Élève", icon=":material/person:"),
+        st.Page(PAGES / "visites.py", title="Visites", icon=":material/directions_car:"),
         st.Page(PAGES / "pourquoi.py", title="Pourquoi pas ?", icon=":material/help:"),
         st.Page(PAGES / "comparer.py", title="Comparer", icon=":material/compare:"),
         st.Page(PAGES / "exporter.py", title="Exporter", icon=":material/download:"),
+        st.Page(PAGES / "documents.py", title="Documents", icon=":material/description:"),
     ]
 )
 

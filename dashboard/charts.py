@@ -20,11 +20,15 @@ from plotly.subplots import make_subplots
 from models import (
     Calendar,
     DayKind,
+    Host,
     Period,
     PeriodKind,
     Plan,
     Scenario,
     Student,
+    Teacher,
+    Visit,
+    monday_of,
     requirement_of,
 )
 from planner.counting import full_weeks
@@ -571,4 +575,245 @@ def progression_timeline(scenario: Scenario, calendar: Calendar | None = None) -
         yaxis=_yaxis(labels),
         shapes=shapes,
     )
+    return figure
+
+
+# --- teachers' visits (R12, Visites page) ---
+
+#: Colours of the visit figures: a week's visits, a week above the teacher's
+#: maximum (never in a valid plan), the maximum itself, a visit marker.
+VISIT_COLOUR = "#2a9d8f"
+OVER_COLOUR = "#d62828"
+CAPACITY_COLOUR = "#495057"
+MARKER_COLOUR = "#e63946"
+_WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def fr_weekday_date(day: dt.date) -> str:
+    """``mardi 07/12/2026``."""
+    return f"{_WEEKDAYS[day.weekday()]} {fr_date(day)}"
+
+
+def weekly_visit_load(plan: Plan) -> dict[tuple[str, dt.date], int]:
+    """Visits per (teacher id, week Monday), for the weeks with at least one."""
+    load: dict[tuple[str, dt.date], int] = defaultdict(int)
+    for visit in plan.visits:
+        load[visit.teacher_id, monday_of(visit.date)] += 1
+    return dict(load)
+
+
+def teacher_names(scenario: Scenario) -> dict[str, str]:
+    """Teacher id -> name, with the id when names repeat."""
+    counts: dict[str, int] = defaultdict(int)
+    for t in scenario.teachers:
+        counts[t.name] += 1
+    return {
+        t.id: t.name if counts[t.name] == 1 else f"{t.name} ({t.id})" for t in scenario.teachers
+    }
+
+
+def referent_of(plan: Plan, student: Student) -> str | None:
+    """R12: the student's referent teacher: the plan's, else the scenario's."""
+    return plan.referent_of(student.id) or student.referent
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("s" if count > 1 else "")
+
+
+def _load_bars(
+    teacher: Teacher, load: Mapping[tuple[str, dt.date], int], axes: tuple[str, str]
+) -> Any:
+    """A teacher's visits week by week: one bar per week with visits, red
+    above his maximum."""
+    weeks = sorted(monday for teacher_id, monday in load if teacher_id == teacher.id)
+    counts = [load[teacher.id, monday] for monday in weeks]
+    limit = teacher.max_visits_per_week
+    return go.Bar(
+        name=teacher.name,
+        x=[monday.isoformat() for monday in weeks],
+        y=counts,
+        width=[5 * _MS_PER_DAY] * len(weeks),
+        offset=0,
+        marker={"color": [OVER_COLOUR if n > limit else VISIT_COLOUR for n in counts]},
+        hovertext=[
+            f"<b>{teacher.name}</b><br>Semaine du {fr_date(monday)}<br>"
+            f"{_plural(n, 'visite')} (au plus {limit} par semaine)"
+            for monday, n in zip(weeks, counts, strict=True)
+        ],
+        hoverinfo="text",
+        showlegend=False,
+        xaxis=axes[0],
+        yaxis=axes[1],
+    )
+
+
+def _capacity_line(
+    teacher: Teacher, first: dt.date, last: dt.date, axes: tuple[str, str], *, legend: bool
+) -> Any:
+    """The teacher's ``max_visits_per_week`` as a dashed line over the training."""
+    return go.Scatter(
+        name="Maximum de visites par semaine",
+        x=[first.isoformat(), (last + DAY).isoformat()],
+        y=[teacher.max_visits_per_week] * 2,
+        mode="lines",
+        line={"color": CAPACITY_COLOUR, "dash": "dash", "width": 1.5},
+        hovertext=f"{teacher.name} : au plus {teacher.max_visits_per_week} visites par semaine",
+        hoverinfo="text",
+        legendgroup="capacity",
+        showlegend=legend,
+        xaxis=axes[0],
+        yaxis=axes[1],
+    )
+
+
+def teacher_load_chart(plan: Plan, scenario: Scenario, calendar: Calendar) -> Any:
+    """R12: each teacher's visits week by week, one panel per teacher.
+
+    Each panel holds a bar per week with visits (red when above the
+    teacher's ``max_visits_per_week``) and that maximum as a dashed line;
+    school holidays are shaded. Its title gives the teacher's total.
+
+    Parameters
+    ----------
+    plan, scenario, calendar
+        A plan with its visits (``plan.visits``), its scenario and calendar.
+    """
+    teachers = scenario.teachers
+    if not teachers:
+        return go.Figure(layout=_layout("Aucun enseignant dans le scénario", 200))
+    load = weekly_visit_load(plan)
+    totals: dict[str, int] = defaultdict(int)
+    for visit in plan.visits:
+        totals[visit.teacher_id] += 1
+    names = teacher_names(scenario)
+    figure = make_subplots(
+        rows=len(teachers),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=min(0.06, 0.4 / len(teachers)),
+        subplot_titles=[
+            f"{names[t.id]} — {_plural(totals[t.id], 'visite')}, "
+            f"au plus {t.max_visits_per_week} par semaine"
+            for t in teachers
+        ],
+    )
+    school = {"school": calendar_shading(calendar)["school"]}
+    shapes: list[dict[str, Any]] = []
+    for index, teacher in enumerate(teachers):
+        suffix = "" if index == 0 else str(index + 1)
+        axes = (f"x{suffix}", f"y{suffix}")
+        figure.add_trace(_load_bars(teacher, load, axes), row=index + 1, col=1)
+        figure.add_trace(
+            _capacity_line(
+                teacher, calendar.first_date, calendar.last_date, axes, legend=index == 0
+            ),
+            row=index + 1,
+            col=1,
+        )
+        peak = max(
+            [teacher.max_visits_per_week, *(n for (t, _), n in load.items() if t == teacher.id)]
+        )
+        figure.update_layout(
+            {
+                f"yaxis{suffix}": {
+                    "range": [0, peak + 0.6],
+                    "dtick": 1,
+                    "gridcolor": "#e6e6e6",
+                    "fixedrange": True,
+                }
+            }
+        )
+        shapes += shading_shapes(
+            school, xref=f"x{suffix}", yref=f"y{suffix} domain", legend=index == 0
+        )
+    figure.update_xaxes(**_xaxis(calendar))
+    height = 150 + 120 * len(teachers)
+    layout = _layout("Visites par enseignant et par semaine", height)
+    # title, then legend, then the first teacher's title: stacked in the top margin
+    layout["title"] |= {"yref": "container", "y": 1 - 12 / height, "yanchor": "top"}
+    layout["legend"] |= {"yref": "container", "y": 1 - 44 / height, "yanchor": "top"}
+    layout["margin"] = {"l": 10, "r": 10, "t": 110, "b": 40}
+    figure.update_layout(**layout, shapes=shapes)
+    figure.update_annotations(font={"size": 13, "color": "#31333f"}, x=0, xanchor="left")
+    return figure
+
+
+def teacher_students(plan: Plan, scenario: Scenario, teacher_id: str) -> list[Student]:
+    """The students a teacher follows in the plan, in the scenario's order:
+    his referent students who have a period, and any student he visits."""
+    visited = {v.student_id for v in plan.visits if v.teacher_id == teacher_id}
+    placed = {p.student_id for p in plan.periods}
+    return [
+        s
+        for s in scenario.students
+        if s.id in visited or (s.id in placed and referent_of(plan, s) == teacher_id)
+    ]
+
+
+def visit_hover(visit: Visit, label: str, host: Host | None) -> str:
+    """Hover text of a visit: who, when, where (the host), the tutor."""
+    text = f"<b>Visite — {label}</b><br>{fr_weekday_date(visit.date)}"
+    if host is not None:
+        text += f"<br>{host.name}<br>{', '.join(p for p in (host.address, host.town) if p)}"
+        if host.tutor is not None:
+            text += f"<br>Tuteur : {host.tutor.name}"
+    elif visit.town:
+        text += f"<br>{visit.town}"
+    return text
+
+
+def visit_markers(
+    plan: Plan,
+    scenario: Scenario,
+    labels: Mapping[str, str],
+    teacher_id: str,
+    axes: tuple[str, str] = ("x", "y"),
+) -> Any:
+    """The teacher's visits as markers on his students' rows (at midday of the date)."""
+    hosts = {h.id: h for h in scenario.hosts}
+    visits = sorted(
+        (v for v in plan.visits if v.teacher_id == teacher_id and v.student_id in labels),
+        key=lambda v: (v.date, v.student_id),
+    )
+    return go.Scatter(
+        name="Visite",
+        x=[f"{v.date.isoformat()}T12:00:00" for v in visits],
+        y=[labels[v.student_id] for v in visits],
+        mode="markers",
+        marker={
+            "symbol": "diamond",
+            "size": 12,
+            "color": MARKER_COLOUR,
+            "line": {"color": "white", "width": 1.5},
+        },
+        hovertext=[
+            visit_hover(v, labels[v.student_id], hosts.get(v.host_id or "")) for v in visits
+        ],
+        hoverinfo="text",
+        xaxis=axes[0],
+        yaxis=axes[1],
+    )
+
+
+def teacher_gantt(plan: Plan, scenario: Scenario, calendar: Calendar, teacher_id: str) -> Any:
+    """One teacher's follow-up: a row per student he follows, their periods
+    as bars (coloured by kind) and his visits as markers.
+
+    Raises
+    ------
+    KeyError
+        When ``teacher_id`` is not a teacher of the scenario.
+    """
+    name = teacher_names(scenario)[teacher_id]
+    rows = teacher_students(plan, scenario, teacher_id)
+    labels = row_labels(rows)
+    markers = visit_markers(plan, scenario, labels, teacher_id)
+    title = (
+        f"Visites de {name} — {_plural(len(markers.x), 'visite')}, "
+        f"{_plural(len(rows), 'élève')} suivi" + ("s" if len(rows) > 1 else "")
+    )
+    figure = _gantt(plan, scenario, calendar, rows, title)
+    figure.add_trace(markers)
+    figure.update_layout(height=max(300, 160 + 28 * len(rows)))
     return figure

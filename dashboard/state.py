@@ -140,13 +140,22 @@ def bundled_scenarios() -> list[Path]:
 # --- results ---
 
 
+#: Scenario fields no solve reads: changing them (a convention's status,
+#: R11) keeps the plan of the scenario.
+NOT_SOLVED = {"conventions", "school"}
+
+
 def scenario_hash(scenario: Scenario) -> str:
-    return hashlib.sha256(scenario.model_dump_json().encode()).hexdigest()
+    """Identity of a scenario for its plan (what no solve reads left out)."""
+    return hashlib.sha256(scenario.model_dump_json(exclude=NOT_SOLVED).encode()).hexdigest()
 
 
 def solve_key(scenario: Scenario, settings: SolveSettings) -> str:
-    """Cache key of a solve: the scenario and the settings in force."""
-    text = scenario.model_dump_json() + json.dumps(asdict(settings), sort_keys=True)
+    """Cache key of a solve: the scenario (but what no solve reads) and the
+    settings in force."""
+    text = scenario.model_dump_json(exclude=NOT_SOLVED) + json.dumps(
+        asdict(settings), sort_keys=True
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 

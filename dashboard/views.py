@@ -30,7 +30,17 @@ from planner.replan import DayChanges
 from planner.solve import SolveResult
 from planner.validate import StudentCheck, Verdict, Violation
 
-from .charts import KIND_LABELS, fr_date, fr_weeks, host_names
+from .charts import (
+    KIND_LABELS,
+    fr_date,
+    fr_weekday_date,
+    fr_weeks,
+    host_names,
+    referent_of,
+    teacher_names,
+    teacher_students,
+    weekly_visit_load,
+)
 
 STATUS_LABELS: dict[PlanStatus, str] = {
     PlanStatus.OPTIMAL: "optimal",
@@ -524,3 +534,197 @@ def _spans_fr(spans: Sequence[tuple[dt.date, dt.date]]) -> str:
     return ", ".join(
         fr_date(a) if a == b else f"du {fr_date(a)} au {fr_date(b)}" for a, b in spans
     )
+
+
+# --- teachers' visits (R12, Visites page) ---
+
+
+@dataclass(frozen=True)
+class VisitLoad:
+    """R12 figures of a plan's visits.
+
+    ``mean_per_week`` is over the teacher-weeks with at least one visit
+    (the weeks a teacher goes out); ``per_teacher`` counts every teacher of
+    the scenario, 0 for one without visits.
+    """
+
+    visits: int
+    teacher_weeks: int
+    max_per_week: int
+    mean_per_week: float
+    per_teacher: dict[str, int]
+
+
+def visit_load(plan: Plan, scenario: Scenario) -> VisitLoad:
+    """Visits, busiest teacher-week, mean per teacher-week, visits per teacher."""
+    weekly = weekly_visit_load(plan)
+    per_teacher = {t.id: 0 for t in scenario.teachers}
+    for visit in plan.visits:
+        per_teacher[visit.teacher_id] = per_teacher.get(visit.teacher_id, 0) + 1
+    return VisitLoad(
+        visits=len(plan.visits),
+        teacher_weeks=len(weekly),
+        max_per_week=max(weekly.values(), default=0),
+        mean_per_week=len(plan.visits) / len(weekly) if weekly else 0.0,
+        per_teacher=per_teacher,
+    )
+
+
+def teacher_load_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """One row per teacher: visit days, weekly maximum, visits, students
+    followed, weeks with visits and the busiest week."""
+    weekly = weekly_visit_load(plan)
+    load = visit_load(plan, scenario)
+    names = teacher_names(scenario)
+    rows = []
+    for teacher in scenario.teachers:
+        weeks = {monday: n for (t, monday), n in weekly.items() if t == teacher.id}
+        busiest = max(weeks, key=lambda m: (weeks[m], -m.toordinal()), default=None)
+        rows.append(
+            {
+                "Enseignant": names[teacher.id],
+                "Jours de visite": ", ".join(day.value for day in teacher.visit_days),
+                "Maximum par semaine": teacher.max_visits_per_week,
+                "Visites": load.per_teacher[teacher.id],
+                "Élèves suivis": len(teacher_students(plan, scenario, teacher.id)),
+                "Semaines avec visites": len(weeks),
+                "Semaine la plus chargée": (
+                    f"{weeks[busiest]} visite{'s' if weeks[busiest] > 1 else ''} "
+                    f"(semaine du {fr_date(busiest)})"
+                    if busiest
+                    else "—"
+                ),
+            }
+        )
+    return pd.DataFrame(rows, columns=TEACHER_LOAD_COLUMNS)
+
+
+TEACHER_LOAD_COLUMNS = (
+    "Enseignant",
+    "Jours de visite",
+    "Maximum par semaine",
+    "Visites",
+    "Élèves suivis",
+    "Semaines avec visites",
+    "Semaine la plus chargée",
+)
+TRIP_COLUMNS = ("Date", "Ville", "Enseignant", "Visites", "Élèves", "Entreprises")
+
+
+def visit_trips_table(
+    plan: Plan, scenario: Scenario, teacher_id: str | None = None
+) -> pd.DataFrame:
+    """The visits grouped by date, town and teacher: one row per trip, so
+    that a teacher sees which visits go together. A visit whose town is
+    unknown (host to be found) is a trip of its own, town ``à préciser``.
+
+    Parameters
+    ----------
+    teacher_id
+        Only this teacher's trips; every teacher's when None.
+    """
+    students = {s.id: s.name for s in scenario.students}
+    hosts = {h.id: h for h in scenario.hosts}
+    names = teacher_names(scenario)
+    # key: date, town ('' when unknown), teacher, and the student when the town is unknown
+    trips: dict[tuple[dt.date, str, str, str], list[tuple[str, str]]] = {}
+    for visit in plan.visits:
+        if teacher_id is not None and visit.teacher_id != teacher_id:
+            continue
+        host = hosts.get(visit.host_id or "")
+        town = visit.town or (host.town if host is not None else "")
+        alone = "" if town else visit.student_id
+        trips.setdefault((visit.date, town, visit.teacher_id, alone), []).append(
+            (
+                students.get(visit.student_id, visit.student_id),
+                host.name if host is not None else "entreprise à trouver",
+            )
+        )
+    rows = [
+        {
+            "Date": fr_weekday_date(date),
+            "Ville": town or "à préciser",
+            "Enseignant": names.get(teacher, teacher),
+            "Visites": len(visits),
+            "Élèves": ", ".join(student for student, _ in visits),
+            "Entreprises": ", ".join(dict.fromkeys(host for _, host in visits)),
+        }
+        for (date, town, teacher, _), visits in sorted(
+            trips.items(), key=lambda item: (item[0][0], item[0][1].casefold(), *item[0][2:])
+        )
+    ]
+    return pd.DataFrame(rows, columns=TRIP_COLUMNS)
+
+
+TEACHER_VISIT_COLUMNS = ("Date", "Élève", "Visite", "Entreprise", "Adresse", "Tuteur", "Période")
+
+
+def teacher_visits_table(plan: Plan, scenario: Scenario, teacher_id: str) -> pd.DataFrame:
+    """A teacher's visits in date order: the student, which visit of his
+    period, the host, its address, the tutor and the period."""
+    students = {s.id: s.name for s in scenario.students}
+    hosts = {h.id: h for h in scenario.hosts}
+    periods = {p.period_id: p for p in plan.periods}
+    of_period: dict[str, list[dt.date]] = {}
+    for visit in plan.visits:
+        of_period.setdefault(visit.period_id, []).append(visit.date)
+    rows = []
+    for visit in sorted(
+        (v for v in plan.visits if v.teacher_id == teacher_id), key=lambda v: (v.date, v)
+    ):
+        host = hosts.get(visit.host_id or "")
+        dates = sorted(of_period[visit.period_id])
+        period = periods.get(visit.period_id)
+        tutor = host.tutor if host is not None else None
+        rows.append(
+            {
+                "Date": fr_weekday_date(visit.date),
+                "Élève": students.get(visit.student_id, visit.student_id),
+                "Visite": f"{dates.index(visit.date) + 1} / {len(dates)}",
+                "Entreprise": host.name if host is not None else "entreprise à trouver",
+                "Adresse": (
+                    ", ".join(
+                        part
+                        for part in (host.address, f"{host.postcode} {host.town}".strip())
+                        if part
+                    )
+                    if host is not None
+                    else visit.town
+                ),
+                "Tuteur": (
+                    " — ".join(part for part in (tutor.name, tutor.email) if part)
+                    if tutor is not None
+                    else ""
+                ),
+                "Période": period_choice(period) if period is not None else visit.period_id,
+            }
+        )
+    return pd.DataFrame(rows, columns=TEACHER_VISIT_COLUMNS)
+
+
+REFERENT_COLUMNS = ("Élève", "Professeur référent", "Désigné par", "Visites", "Entreprise")
+
+
+def referents_table(plan: Plan, scenario: Scenario) -> pd.DataFrame:
+    """R12: each student with a referent teacher: who, whether the scenario
+    or the planner named him, the student's visits and host(s)."""
+    names = teacher_names(scenario)
+    hosts = host_names(scenario)
+    visits: dict[str, int] = {}
+    for visit in plan.visits:
+        visits[visit.student_id] = visits.get(visit.student_id, 0) + 1
+    rows = []
+    for student in scenario.students:
+        referent = referent_of(plan, student)
+        if referent is None:
+            continue
+        rows.append(
+            {
+                "Élève": student.name,
+                "Professeur référent": names.get(referent, referent),
+                "Désigné par": "le scénario" if student.referent else "le planificateur",
+                "Visites": visits.get(student.id, 0),
+                "Entreprise": ", ".join(hosts.get(h, h) for h in student.hosts) or "à trouver",
+            }
+        )
+    return pd.DataFrame(rows, columns=REFERENT_COLUMNS)
