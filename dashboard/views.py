@@ -7,7 +7,7 @@ for ``st.dataframe`` and friends; every rule is named by its id (R1-R10).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,7 +24,13 @@ from models import (
 )
 from models.scenario import LockedPeriod
 from planner.compare import StudentDiff
-from planner.counting import full_week_dates, mission_days, mission_windows_of, tally
+from planner.counting import (
+    full_week_dates,
+    mission_days,
+    mission_windows_of,
+    tally,
+    visits_required,
+)
 from planner.explain import STUDENT_TERMS, TERM_LABELS, TERMS, Breakdown
 from planner.replan import DayChanges
 from planner.solve import SolveResult
@@ -205,8 +211,13 @@ def diff_table(diffs: Sequence[StudentDiff], scenario: Scenario) -> pd.DataFrame
 
 
 def period_table(plan: Plan, scenario: Scenario, student_id: str) -> pd.DataFrame:
-    """The periods of a student: kind, dates, weeks, host, holiday days."""
+    """The periods of a student: kind, dates, weeks, host, holiday days, visits."""
     hosts = host_names(scenario)
+    teachers = teacher_names(scenario)
+    visits: dict[str, list[str]] = {}
+    for v in plan.visits_of(student_id):
+        text = f"{fr_date(v.date)} ({teachers.get(v.teacher_id, v.teacher_id)})"
+        visits.setdefault(v.period_id, []).append(text)
     return pd.DataFrame(
         [
             {
@@ -216,7 +227,8 @@ def period_table(plan: Plan, scenario: Scenario, student_id: str) -> pd.DataFram
                 "Semaines": p.weeks,
                 "Jours en entreprise": p.days_in_company,
                 "Jours en vacances": p.holiday_days,
-                "Entreprise": hosts.get(p.host_id, p.host_id or ""),
+                "Entreprise": hosts.get(p.host_id, p.host_id or "") or "entreprise à trouver",
+                "Visites (R12)": ", ".join(visits.get(p.period_id, [])),
             }
             for p in plan.periods
             if p.student_id == student_id
@@ -229,6 +241,7 @@ def period_table(plan: Plan, scenario: Scenario, student_id: str) -> pd.DataFram
             "Jours en entreprise",
             "Jours en vacances",
             "Entreprise",
+            "Visites (R12)",
         ],
     )
 
@@ -340,7 +353,8 @@ class RuleLine:
 def rule_checklist(
     scenario: Scenario, calendar: Calendar, plan: Plan, verdict: Verdict, student_id: str
 ) -> list[RuleLine]:
-    """Rules R1-R10 for one student, each with its figure against the threshold."""
+    """Rules R1-R10 (and R12 when the scenario has teachers) for one student,
+    each with its figure against the threshold."""
     student = next(s for s in scenario.students if s.id == student_id)
     check = next(c for c in verdict.students if c.student_id == student_id)
     requirement = requirement_of(student, scenario.rules)
@@ -429,10 +443,30 @@ def rule_checklist(
                 True,
             )
         )
-    host = scenario.host(student.host)
-    host_text = host.name if host is not None else "non attribuée"
+    hosts = [scenario.host(h) for h in student.hosts]
+    host_text = ", ".join(h.name for h in hosts if h is not None) or "non attribuée"
     lines.append(line("R10", f"entreprise : {host_text} (éligible, ouverte, capacité)", True))
+    if verdict.visits_checked:
+        lines.append(_visit_line(scenario, plan, student_id, line))
     return lines
+
+
+def _visit_line(
+    scenario: Scenario,
+    plan: Plan,
+    student_id: str,
+    line: Callable[[str, str, bool | None], RuleLine],
+) -> RuleLine:
+    """R12: the student's visits against what his periods owe."""
+    owed = sum(
+        visits_required(p, scenario.rules) for p in plan.periods if p.student_id == student_id
+    )
+    if owed == 0:
+        return line("R12", "visites : aucune période de semaines complètes", None)
+    made = len(plan.visits_of(student_id))
+    referent = plan.referent_of(student_id)
+    who = teacher_names(scenario).get(referent or "", "référent non désigné")
+    return line("R12", f"visites : {made} ≥ {owed} requise(s), par {who}", made >= owed)
 
 
 # --- class view: sort and filter ---

@@ -1,5 +1,5 @@
 """The « Élève » page (Streamlit AppTest): a student's Gantt, periods and
-checklist of rules R1-R10."""
+visits and checklist of rules R1-R10 and R12."""
 
 from __future__ import annotations
 
@@ -37,6 +37,12 @@ def test_student_page_shows_periods_and_rule_checklist() -> None:
     assert f"R8 jours en vacances : {counted.holiday_days} ≤ 20" in text
     assert f"R9 repos d'été : {counted.min_summer_rest} jours ≥ 28" in text
     assert "✗" not in text
+    visits = result.plan.visits_of("e01")
+    referent = scenario.teacher(result.plan.referent_of("e01") or "").name
+    assert f"R12 visites : {len(visits)} ≥ {len(visits)} requise(s), par {referent}" in text
+    shown = " ".join(periods["Visites (R12)"])
+    assert all(v.date.strftime("%d/%m/%Y") in shown for v in visits)
+    assert f"professeur référent (R12) : {referent}" in app.caption[0].value
     assert "Fenêtres préférées manquées : " in text  # « Pourquoi ce plan »
     assert f"Jours en vacances : {counted.holiday_days}" in text
 

@@ -1,4 +1,4 @@
-"""Page « Élève »: one student's periods and his checklist of rules R1-R10,
+"""Page « Élève »: one student's periods, visits and checklist of rules R1-R12,
 and the locking of his periods (signed conventions)."""
 
 from __future__ import annotations
@@ -133,11 +133,14 @@ def _render() -> None:
         return
     student = students[student_id]
     requirement = requirement_of(student, scenario.rules)
-    host = scenario.host(student.host)
+    hosts = [scenario.host(h) for h in student.hosts]
+    referent = plan.referent_of(student_id)
+    teacher = scenario.teacher(referent).name if referent else "non désigné"
     st.caption(
         f"Parcours : {ROUTE_LABELS[student.route]} — entreprise : "
-        f"{host.name if host is not None else 'non attribuée'} — "
-        f"{requirement.required_weeks} semaine(s) requise(s)."
+        f"{', '.join(h.name for h in hosts if h is not None) or 'à trouver'} — "
+        f"{requirement.required_weeks} semaine(s) requise(s) — professeur référent (R12) : "
+        f"{teacher}."
     )
     if requirement.exempt:
         st.info(f"Dispensé(e) de stage : {requirement.exempt_reason}")
@@ -153,7 +156,7 @@ def _render() -> None:
         table["Verrou"] = lock_marks(plan, state.current_scenario(), student_id)
         st.dataframe(table, hide_index=True, width="stretch")
     _locks(plan, student_id)
-    st.subheader("Règles R1 à R10")
+    st.subheader(f"Règles {verdict.rules_text}")
     lines = rule_checklist(scenario, calendar, plan, verdict, student_id)
     columns = st.columns(2)
     for index, line in enumerate(lines):
