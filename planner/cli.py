@@ -1,4 +1,5 @@
-"""The ``stageplan`` command: solve, check, schema. Messages in French."""
+"""The ``stageplan`` command: solve, check, explain, replan, whynot, export,
+documents, schema. Messages in French."""
 
 from __future__ import annotations
 

@@ -151,6 +151,15 @@ def test_hosts_capacity_and_closures(default: Scenario) -> None:
     assert all(1 <= h.capacity <= 3 for h in default.hosts)
 
 
+def test_hosts_tutors_team_host_change_and_named_referents(default: Scenario) -> None:
+    # What the conventions (R11) and visits (R12) need, as the README says.
+    assert all(h.town and h.postcode and h.tutor is not None for h in default.hosts)
+    assert len({h.town for h in default.hosts}) >= 5  # visits can be grouped by town
+    assert len(default.teachers) == 6
+    assert [s.id for s in default.students if s.host_changes] == ["e12"]
+    assert sum(1 for s in default.students if s.referent) == 4
+
+
 # --- Enough open weeks: the feasible scenarios can be solved, d cannot ---
 
 
