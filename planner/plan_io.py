@@ -14,7 +14,6 @@ import datetime as dt
 import io
 import json
 import math
-import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -34,6 +33,7 @@ from models import (
     scenario_from_dict,
 )
 
+from .atomic import fsync_dir, swap_into_place, write_synced
 from .validate import StudentCheck, Verdict
 
 CALENDAR_COLUMNS: Final = ("date", "week_start", "school_year", "kind", "school_holidays", "label")
@@ -187,60 +187,22 @@ def _plan_contents(
 def _write_files(directory: Path, contents: Mapping[str, str]) -> None:
     try:
         for name in PLAN_FILES:
-            _write_synced(directory / name, contents[name])
-        _fsync_dir(directory)
+            write_synced(directory / name, contents[name])
+        fsync_dir(directory)
     except OSError as error:
         raise PlanWriteError(
             f"{directory.parent} : écriture du plan impossible ({error.strerror})"
         ) from None
 
 
-def _write_synced(path: Path, text: str) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
-def _fsync_dir(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     """Put ``staging`` at ``out_dir``; an earlier plan is removed only after."""
     try:
-        if out_dir.exists() and any(out_dir.iterdir()):
-            _replace_plan_dir(staging, out_dir)
-        else:
-            os.replace(staging, out_dir)  # absent or empty: one atomic rename
-        _fsync_dir(out_dir.parent)
+        swap_into_place(staging, out_dir)
     except OSError as error:
         raise PlanWriteError(
             f"{out_dir} : remplacement du plan impossible ({error.strerror})"
         ) from None
-
-
-def _replace_plan_dir(staging: Path, out_dir: Path) -> None:
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    try:
-        os.replace(out_dir, retired / "plan")
-    except OSError:
-        retired.rmdir()
-        raise
-    try:
-        os.replace(staging, out_dir)
-    except OSError:
-        os.replace(retired / "plan", out_dir)  # put the old plan back, whole
-        retired.rmdir()
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-# --- CSV rows ---
 
 
 def _csv_text(columns: Sequence[str], rows: Iterable[Sequence[Cell]]) -> str:

@@ -282,14 +282,14 @@ def test_failure_mid_write_keeps_the_earlier_plan_whole(
     out = tmp_path / "plan"
     _write(out, scenario, calendar)
     before = _snapshot(out)
-    real = plan_io._write_synced
+    real = plan_io.write_synced
 
     def failing(path: Path, text: str) -> None:
         if path.name == "periods.csv":
             raise OSError(28, "No space left on device")
         real(path, text)
 
-    monkeypatch.setattr(plan_io, "_write_synced", failing)
+    monkeypatch.setattr(plan_io, "write_synced", failing)
     with pytest.raises(PlanWriteError, match="écriture du plan impossible"):
         _write(out, scenario, calendar, extra=1)
     assert _snapshot(out) == before

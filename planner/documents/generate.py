@@ -27,6 +27,7 @@ from typing import Final
 
 from models import Calendar, Plan, Scenario
 
+from ..atomic import fsync_dir, swap_into_place
 from ..calendar import build_calendar
 from ..counting import build_plan
 from ..plan_io import read_plan
@@ -480,49 +481,21 @@ def _sync_tree(root: Path) -> None:
                     os.fsync(descriptor)
                 finally:
                     os.close(descriptor)
-            _fsync_dir(Path(folder))
+            fsync_dir(Path(folder))
     except OSError as error:
         raise DocumentWriteError(
             f"{root.parent} : écriture des documents impossible ({error.strerror})"
         ) from None
 
 
-def _fsync_dir(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
 def _swap_into_place(staging: Path, out_dir: Path) -> None:
     """Put ``staging`` at ``out_dir``; earlier documents are removed only after."""
     try:
-        if out_dir.exists() and any(out_dir.iterdir()):
-            _replace_dir(staging, out_dir)
-        else:
-            os.replace(staging, out_dir)  # absent or empty: one atomic rename
-        _fsync_dir(out_dir.parent)
+        swap_into_place(staging, out_dir)
     except OSError as error:
         raise DocumentWriteError(
             f"{out_dir} : remplacement des documents impossible ({error.strerror})"
         ) from None
-
-
-def _replace_dir(staging: Path, out_dir: Path) -> None:
-    retired = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    try:
-        os.replace(out_dir, retired / "documents")
-    except OSError:
-        retired.rmdir()
-        raise
-    try:
-        os.replace(staging, out_dir)
-    except OSError:
-        os.replace(retired / "documents", out_dir)  # the old documents back, whole
-        retired.rmdir()
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def _paths(out_dir: Path, documents: Sequence[_Document], folder: str) -> tuple[Path, ...]:
