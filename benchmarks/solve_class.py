@@ -155,7 +155,8 @@ def render(e2e: list[dict[str, object]], configs: list[dict[str, object]], runs:
         "",
         "The target of issue 2 is the default class proven optimal in under 5 s end to end.",
         "End to end includes the Python start-up and imports (about 0.6 s), the calendar, "
-        "the model build, the solve, the independent validation and the writing of the files.",
+        "the model build, the solve, the teachers' visits (R12, a second CP-SAT stage: "
+        "see docs/visits.md), the independent validation and the writing of the files.",
         "",
         f"## CP-SAT configurations on the default class ({TIME_LIMIT_S:g} s limit)",
         "",
