@@ -219,6 +219,9 @@ class Student(BaseModel):
     referent: Identifier | None = Field(
         None, description="R12: the referent teacher; assigned by the planner when empty"
     )
+    cohort: str = Field(
+        "", description="the student's class (division): class synchronisation is per cohort"
+    )
 
     @field_validator("reduction_reason", "exemption_reason", "host", "referent", mode="before")
     @classmethod

@@ -7,7 +7,16 @@ import datetime as dt
 from collections import Counter
 from typing import Any
 
-from models import Calendar, DayKind, PeriodKind, Plan, Scenario, monday_of, requirement_of
+from models import (
+    Calendar,
+    DayKind,
+    PeriodKind,
+    Plan,
+    Scenario,
+    Student,
+    monday_of,
+    requirement_of,
+)
 
 from .counting import full_weeks
 from .validate import Verdict
@@ -71,19 +80,28 @@ def _split_weeks(scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt
 def split_teaching_weeks(
     scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt.date]]
 ) -> tuple[dt.date, ...]:
-    """Mondays of the teaching weeks in which some of the class is in
-    company for the whole week and some is not (days in company by student)."""
+    """Mondays of the teaching weeks in which some of a class is in company
+    for the whole week and some is not (days in company by student).
+
+    Classes are the students' cohorts: a Monday appears once per class it
+    splits (the ``sync`` term of the objective counts the same).
+    """
     needing = [s for s in scenario.students if requirement_of(s, scenario.rules).needs_block]
     out = {s.id: set(full_weeks(calendar, dates[s.id])) for s in needing}
+    cohorts: dict[str, list[Student]] = {}
+    for student in needing:
+        cohorts.setdefault(student.cohort, []).append(student)
     split: list[dt.date] = []
     for monday, days in calendar.weeks.items():
         if not any(d.kind is DayKind.TEACHING for d in days):
             continue
-        # A student belongs to the class from the week he arrives in.
-        present = [
-            s for s in needing if s.earliest_start is None or monday_of(s.earliest_start) <= monday
-        ]
-        flags = {monday in out[s.id] for s in present}
-        if flags == {True, False}:
-            split.append(monday)
+        for members in cohorts.values():
+            # A student belongs to the class from the week he arrives in.
+            present = [
+                s
+                for s in members
+                if s.earliest_start is None or monday_of(s.earliest_start) <= monday
+            ]
+            if {monday in out[s.id] for s in present} == {True, False}:
+                split.append(monday)
     return tuple(split)

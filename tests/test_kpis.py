@@ -47,3 +47,15 @@ def test_exempt_students_do_not_count_as_owing_or_splitting() -> None:
     assert kpis["students_exempt"] == 1
     assert kpis["split_teaching_weeks"] == 0
     assert kpis["teaching_weeks_lost_per_student"] == 6.0
+
+
+def test_synchronisation_is_counted_per_class() -> None:
+    january, march = mondays(D(2027, 1, 4), 6), mondays(D(2027, 3, 1), 6)
+    weeks = {"a1": january, "a2": january, "b1": march, "b2": march}
+    one_class = [student(s) for s in weeks]
+    two_classes = [student(s, cohort=s[0]) for s in weeks]
+
+    # One class out in January and March halves: 12 split weeks...
+    assert _kpis(one_class, weeks)["split_teaching_weeks"] == 12
+    # ...two classes each moving as one: none.
+    assert _kpis(two_classes, weeks)["split_teaching_weeks"] == 0

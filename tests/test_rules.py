@@ -671,3 +671,19 @@ def test_r10_validator_flags_two_interns_at_a_one_place_host() -> None:
     message = verdict.violations[0].message
     assert "Élève s1" in message and "Élève s2" in message
     assert verdict.violations[0].amount == 1
+
+
+def test_sync_is_per_class_so_two_classes_may_go_out_at_different_times() -> None:
+    # Two classes sharing one host of capacity 2: they cannot be out
+    # together, and splitting one class would cost sync; per class, each
+    # moves as one, one after the other, at no sync cost.
+    hosts = [host("h", capacity=2)]
+    students = [student(s, host="h", cohort=s[0]) for s in ("a1", "a2", "b1", "b2")]
+    rules = {"required_weeks": 6, "min_reduced_weeks": 6}
+    raw = raw_scenario(students, hosts=hosts, rules=rules, weights={"sync": 100})
+    result = run(scenario_from_dict(raw))
+    assert result.status is PlanStatus.OPTIMAL
+    assert result.terms["sync"] == 0
+    assert full_weeks_of(result, "a1") == full_weeks_of(result, "a2")
+    assert full_weeks_of(result, "b1") == full_weeks_of(result, "b2")
+    assert not set(full_weeks_of(result, "a1")) & set(full_weeks_of(result, "b1"))

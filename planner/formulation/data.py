@@ -80,6 +80,8 @@ class Group:
         Id of a host that does not sell goods or services (R10), if any.
     first_concerned
         First Monday at which the members belong to the class (sync).
+    cohort
+        The members' class: synchronisation is counted per cohort.
     locked
         Locked working days (signed conventions) of the member: a student
         with a lock is always alone in his group.
@@ -96,6 +98,7 @@ class Group:
     first_concerned: dt.date
     locked: tuple[dt.date, ...] = ()
     host_changes: tuple[tuple[dt.date, str | None], ...] = ()
+    cohort: str = ""
 
     @property
     def size(self) -> int:
@@ -189,6 +192,7 @@ class ModelData:
             m.id for m in self.scenario.progression.missions if m.concerns(student.id)
         )
         return (
+            student.cohort,
             requirement,
             student.earliest_start,
             student.unavailable,
@@ -262,6 +266,7 @@ class ModelData:
             ineligible_host=ineligible,
             first_concerned=start - dt.timedelta(days=start.weekday()),
             locked=locked,
+            cohort=student.cohort,
         )
 
     def _coupled(self, host_id: str | None) -> str | None:

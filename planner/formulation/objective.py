@@ -123,44 +123,61 @@ def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExpr:
 
 
 def _split_weeks(model: CpModel, data: ModelData, variables: Variables) -> LinearExpr:
-    """Teaching weeks in which some students of the class are in company
-    and others at school."""
+    """Teaching weeks in which some students of a class (cohort) are in
+    company and others at school, summed over the classes."""
+    cohorts: dict[str, list[Group]] = {}
+    for group in data.groups:
+        if group.requirement.needs_block:
+            cohorts.setdefault(group.cohort, []).append(group)
     splits: list[IntVar] = []
-    for monday, info in data.week_info.items():
-        if not info.teaching:
-            continue
-        concerned = [
-            g for g in data.groups if g.requirement.needs_block and g.first_concerned <= monday
-        ]
-        out = {
-            g.index: variables.week[g.index][monday]
-            for g in concerned
-            if monday in variables.week[g.index]
-        }
-        if not out or len(concerned) == 1:
-            continue  # nobody can be out, or one group moves as one
-        split = model.new_bool_var(f"split_{monday}")
-        full_hosts = _hosts_that_cannot_all_go(data, concerned, monday)
-        if len(out) < len(concerned) or full_hosts:
-            # Somebody must stay at school: anyone out splits the class.
-            for literal in out.values():
-                model.add_implication(literal, split)
-            # Redundant, for the LP bound: a host's interns out that week are
-            # at most its capacity, and each needs the split.
-            for host, capacity in full_hosts.items():
-                interns = [
-                    out[g.index] for g in concerned if g.host_on(monday) == host and g.index in out
-                ]
-                model.add(capacity * split >= sum(interns))
-        else:
-            every = model.new_bool_var(f"all_out_{monday}")
-            anyone = model.new_bool_var(f"any_out_{monday}")
-            for literal in out.values():
-                model.add_implication(every, literal)
-                model.add_implication(literal, anyone)
-            model.add(split >= anyone - every)
-        splits.append(split)
+    for number, groups in enumerate(cohorts.values()):
+        for monday, info in data.week_info.items():
+            if info.teaching:
+                split = _split_week(model, data, variables, groups, monday, f"{number}_{monday}")
+                if split is not None:
+                    splits.append(split)
     return LinearExpr.sum(splits)
+
+
+def _split_week(
+    model: CpModel,
+    data: ModelData,
+    variables: Variables,
+    groups: list[Group],
+    monday: dt.date,
+    name: str,
+) -> IntVar | None:
+    """The literal "this class is split in the week of ``monday``", or None
+    when it cannot be (nobody can be out, or the class moves as one group)."""
+    concerned = [g for g in groups if g.first_concerned <= monday]
+    out = {
+        g.index: variables.week[g.index][monday]
+        for g in concerned
+        if monday in variables.week[g.index]
+    }
+    if not out or len(concerned) == 1:
+        return None
+    split = model.new_bool_var(f"split_{name}")
+    full_hosts = _hosts_that_cannot_all_go(data, concerned, monday)
+    if len(out) < len(concerned) or full_hosts:
+        # Somebody must stay at school: anyone out splits the class.
+        for literal in out.values():
+            model.add_implication(literal, split)
+        # Redundant, for the LP bound: a host's interns out that week are
+        # at most its capacity, and each needs the split.
+        for host, capacity in full_hosts.items():
+            interns = [
+                out[g.index] for g in concerned if g.host_on(monday) == host and g.index in out
+            ]
+            model.add(capacity * split >= sum(interns))
+    else:
+        every = model.new_bool_var(f"all_out_{name}")
+        anyone = model.new_bool_var(f"any_out_{name}")
+        for literal in out.values():
+            model.add_implication(every, literal)
+            model.add_implication(literal, anyone)
+        model.add(split >= anyone - every)
+    return split
 
 
 def _hosts_that_cannot_all_go(
