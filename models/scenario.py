@@ -173,6 +173,13 @@ class Teacher(BaseModel):
     visit_days: tuple[Weekday, ...] = tuple(Weekday)
     max_visits_per_week: int = Field(3, ge=0, le=50)
     town: str = ""
+    cohorts: tuple[str, ...] = Field(
+        (), description="the classes he teaches (may be referent for); empty: every class"
+    )
+
+    def teaches(self, cohort: str) -> bool:
+        """Whether he may be the referent of a student of that class (R12)."""
+        return not self.cohorts or cohort in self.cohorts
 
     @model_validator(mode="after")
     def _check(self) -> Teacher:

@@ -93,6 +93,8 @@ def _referents(scenario: Scenario, plan: Plan) -> Iterable[tuple[str | None, str
     """All of a student's visits by his referent (the scenario's, if named)."""
     named = {s.id: s.referent for s in scenario.students}
     names = {s.id: s.name for s in scenario.students}
+    cohorts = {s.id: s.cohort for s in scenario.students}
+    teachers = {t.id: t for t in scenario.teachers}
     referents = dict(plan.referents)
     for student, teacher in referents.items():
         if named.get(student) and named[student] != teacher:
@@ -100,6 +102,13 @@ def _referents(scenario: Scenario, plan: Plan) -> Iterable[tuple[str | None, str
                 student,
                 f"{names.get(student, student)} : référent {teacher} au lieu de "
                 f"{named[student]} (nommé dans le scénario)",
+                1,
+            )
+        elif teacher in teachers and not teachers[teacher].teaches(cohorts.get(student, "")):
+            yield (
+                student,
+                f"{names.get(student, student)} : référent {teachers[teacher].name}, qui "
+                f"n'enseigne pas dans sa classe « {cohorts.get(student, '')} »",
                 1,
             )
     for visit in plan.visits:

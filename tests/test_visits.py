@@ -234,3 +234,19 @@ def test_validator_skips_r12_without_a_team(visited: tuple[Scenario, Plan]) -> N
 
 def _period(plan: Plan, student_id: str) -> str:
     return next(p.period_id for p in plan.periods if p.student_id == student_id)
+
+
+def test_a_referent_teaches_in_the_students_class() -> None:
+    teachers = [{**teacher("ta"), "cohorts": ["A"]}, {**teacher("tb"), "cohorts": ["B"]}]
+    scenario = _scenario(teachers, s1={"cohort": "A"}, s2={"cohort": "B"}, s3={"cohort": "B"})
+    plan, outcome = _visits(scenario, _plan(scenario, {"s1": [WEEK1], "s2": BLOCK, "s3": BLOCK}))
+    assert outcome.complete
+    assert dict(plan.referents) == {"s1": "ta", "s2": "tb", "s3": "tb"}
+    swapped = dataclasses.replace(
+        plan,
+        referents=(("s1", "tb"), ("s2", "tb"), ("s3", "tb")),
+        visits=tuple(dataclasses.replace(v, teacher_id="tb") for v in plan.visits),
+    )
+    faults = _r12(scenario, swapped)
+    assert faults == [("s1", "R12 : Élève s1 : référent Prof tb, qui n'enseigne pas dans sa "
+                              "classe « A »")]  # fmt: skip

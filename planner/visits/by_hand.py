@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterator
 from itertools import cycle
 
 from models import Scenario, monday_of
@@ -46,11 +47,14 @@ def visits_by_hand(scenario: Scenario, tasks: tuple[VisitTask, ...]) -> VisitAss
 
 
 def _round_robin_referents(scenario: Scenario, tasks: tuple[VisitTask, ...]) -> dict[str, str]:
-    visited = {task.student_id for task in tasks}
-    team = cycle([t.id for t in scenario.teachers if t.max_visits_per_week > 0])
+    """Each class's team in turn, in class-list order (a named referent is kept)."""
+    team = {task.student_id: task.teachers for task in tasks}
+    turns: dict[tuple[str, ...], Iterator[str]] = {}
     referents = {}
     for student in scenario.students:
-        chosen = student.referent or next(team, None)
-        if student.id in visited and chosen is not None:
-            referents[student.id] = chosen
+        candidates = team.get(student.id)
+        if not candidates:
+            continue
+        chosen = student.referent or next(turns.setdefault(candidates, cycle(candidates)))
+        referents[student.id] = chosen
     return referents

@@ -25,6 +25,9 @@ from models import Scenario, Teacher, monday_of
 from .tasks import VisitTask
 
 _ONE_WEEK = dt.timedelta(days=7)
+#: Longest span of weeks given a capacity count (longer ones rarely bind;
+#: a visit the second stage still cannot place is reported, never dropped).
+SPAN_WEEKS = 6
 
 
 class ReferentModel:
@@ -62,19 +65,27 @@ class ReferentModel:
                 self.model.add_exactly_one(literals)
 
     def _add_capacity_counts(self) -> None:
-        """For each teacher and span of weeks (from one visit's first
-        possible week to another's last), the visits that must fall inside
-        fit ``max_visits_per_week`` times the span's weeks."""
+        """For each teacher and span of weeks (from one visit's first possible
+        week to another's last, at most :data:`SPAN_WEEKS` weeks: the tight
+        ones), the visits that must fall inside fit ``max_visits_per_week``
+        times the span's weeks."""
         for teacher in self.team:
-            spans = self._spans(teacher)
-            starts = sorted({first for first, _, _ in spans})
-            ends = sorted({last for _, last, _ in spans})
+            by_span: dict[tuple[dt.date, dt.date], list[IntVar]] = defaultdict(list)
+            for first, last, var in self._spans(teacher):
+                by_span[first, last].append(var)
+            starts = sorted({first for first, _ in by_span})
+            ends = sorted({last for _, last in by_span})
             for first in starts:
                 for last in ends:
-                    if last < first:
-                        continue
-                    inside = [var for a, b, var in spans if first <= a and b <= last]
                     weeks = (last - first) // _ONE_WEEK + 1
+                    if not 1 <= weeks <= SPAN_WEEKS:
+                        continue
+                    inside = [
+                        var
+                        for (a, b), literals in by_span.items()
+                        if first <= a and b <= last
+                        for var in literals
+                    ]
                     room = teacher.max_visits_per_week * weeks
                     if len(inside) > room:
                         self.model.add(LinearExpr.sum(inside) <= room)

@@ -62,7 +62,6 @@ def visit_tasks(scenario: Scenario, calendar: Calendar, plan: Plan) -> tuple[Vis
 
     Empty when the scenario names no teacher (visits are then not planned).
     """
-    team = tuple(t.id for t in scenario.teachers if t.max_visits_per_week > 0)
     if not scenario.teachers:
         return ()
     days_by_period: dict[str, list[dt.date]] = defaultdict(list)
@@ -74,7 +73,7 @@ def visit_tasks(scenario: Scenario, calendar: Calendar, plan: Plan) -> tuple[Vis
         student = next((s for s in scenario.students if s.id == period.student_id), None)
         if owed == 0 or student is None:
             continue
-        teachers = (student.referent,) if student.referent else team
+        teachers = (student.referent,) if student.referent else _team(scenario, student.cohort)
         dates = sorted(days_by_period[period.period_id])
         for number, part in enumerate(_parts(dates, owed), start=1):
             tasks.append(
@@ -90,6 +89,13 @@ def visit_tasks(scenario: Scenario, calendar: Calendar, plan: Plan) -> tuple[Vis
                 )
             )
     return tuple(tasks)
+
+
+def _team(scenario: Scenario, cohort: str) -> tuple[str, ...]:
+    """Teachers who may follow a student of that class (R12)."""
+    return tuple(
+        t.id for t in scenario.teachers if t.max_visits_per_week > 0 and t.teaches(cohort)
+    )
 
 
 def town_of(scenario: Scenario, period: Period) -> str:
