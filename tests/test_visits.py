@@ -250,3 +250,15 @@ def test_a_referent_teaches_in_the_students_class() -> None:
     faults = _r12(scenario, swapped)
     assert faults == [("s1", "R12 : Élève s1 : référent Prof tb, qui n'enseigne pas dans sa "
                               "classe « A »")]  # fmt: skip
+
+
+def test_a_student_without_visits_gets_a_referent_of_his_class() -> None:
+    teachers = [{**teacher("ta"), "cohorts": ["A"]}, {**teacher("tb"), "cohorts": ["B"]}]
+    scenario = _scenario(teachers, s1={"cohort": "A"}, s2={"cohort": "B"}, s3={"cohort": "B"})
+    calendar = build_calendar(scenario)
+    week = dates_of_weeks(calendar, [WEEK1])
+    days = {"s1": week, "s2": week, "s3": [D(2027, 1, 12)]}  # s3: one day, no visit owed
+    plan, _ = _visits(scenario, build_plan(scenario, calendar, days))
+    # ta and tb follow one student each: on a tie ta comes first, but s3 is in B.
+    assert dict(plan.referents) == {"s1": "ta", "s2": "tb", "s3": "tb"}
+    assert _r12(scenario, plan) == []

@@ -158,10 +158,17 @@ def _complete_referents(scenario: Scenario, plan: Plan, chosen: dict[str, str]) 
         if student.id in chosen:
             referents[student.id] = chosen[student.id]
         elif student.id in with_periods:
-            teacher = student.referent or min(team, key=lambda t: (count[t], team.index(t)))
-            count[teacher] += 1
-            referents[student.id] = teacher
+            teacher = student.referent or _least_followed(scenario, student.cohort, count)
+            if teacher is not None:
+                count[teacher] += 1
+                referents[student.id] = teacher
     return referents
+
+
+def _least_followed(scenario: Scenario, cohort: str, count: Counter[str]) -> str | None:
+    """The teacher of that class with the fewest referent students (team order on ties)."""
+    team = [t.id for t in scenario.teachers if t.teaches(cohort)]
+    return min(team, key=lambda t: (count[t], team.index(t)), default=None)
 
 
 def _missed(
