@@ -92,24 +92,29 @@ def plan_visits(
 def _by_sector(
     scenario: Scenario, tasks: tuple[VisitTask, ...], time_limit_s: float, seed: int, workers: int
 ) -> VisitAssignment:
-    """Referents first (:class:`ReferentModel`), then each teacher's dates
-    (:class:`VisitModel` on his visits alone: with referents fixed the
-    teachers no longer interact, so each one's optimum is the team's).
+    """Referents first (:class:`ReferentModel`, one per team), then each
+    teacher's dates (:class:`VisitModel` on his visits alone: with referents
+    fixed the teachers no longer interact, so each one's optimum is the
+    team's).
 
     When no referent choice passes the capacity counts, the joint model
     (teachers and dates together, with missed visits allowed) says which
     visits cannot be made.
     """
     started = time.perf_counter()
-    chooser = ReferentModel(scenario, tasks)
-    referents = chooser.solve(time_limit_s, seed, workers)
+    referents, optimal = _choose_referents(scenario, tasks, time_limit_s, seed, workers)
     if referents is None:
         return VisitModel(scenario, tasks).solve(time_limit_s, seed, workers)
+    by_teacher: dict[str, list[int]] = {}
+    unplaced = []
+    for v, task in enumerate(tasks):
+        if task.student_id in referents:
+            by_teacher.setdefault(referents[task.student_id], []).append(v)
+        else:
+            unplaced.append(v)
     placed: dict[int, tuple[str, dt.date]] = {}
-    unplaced = [v for v, task in enumerate(tasks) if task.student_id not in referents]
-    optimal = chooser.optimal
     for teacher in scenario.teachers:
-        mine = [v for v, task in enumerate(tasks) if referents.get(task.student_id) == teacher.id]
+        mine = by_teacher.get(teacher.id, [])
         if not mine:
             continue
         alone = tuple(dataclasses.replace(tasks[v], teachers=(teacher.id,)) for v in mine)
@@ -127,6 +132,47 @@ def _by_sector(
         wall_time_s=time.perf_counter() - started,
         method="cp-sat",
     )
+
+
+def _choose_referents(
+    scenario: Scenario, tasks: tuple[VisitTask, ...], time_limit_s: float, seed: int, workers: int
+) -> tuple[dict[str, str] | None, bool]:
+    """Referents team by team: students and the teachers who may follow
+    them split into independent teams (a class, or the classes that share
+    teachers), each balanced on its own. None when a team has no choice
+    that passes the capacity counts."""
+    teams = team_tasks(tasks)
+    limit = max(1.0, time_limit_s / max(1, len(teams)))
+    referents: dict[str, str] = {}
+    optimal = True
+    for team in teams:
+        chooser = ReferentModel(scenario, team)
+        found = chooser.solve(limit, seed, workers)
+        if found is None:
+            return None, False
+        referents.update(found)
+        optimal = optimal and chooser.optimal
+    return referents, optimal
+
+
+def team_tasks(tasks: tuple[VisitTask, ...]) -> list[tuple[VisitTask, ...]]:
+    """The tasks split by connected teams (students linked by the teachers
+    who may follow them), in the order of their first task."""
+    parent: dict[str, str] = {}
+
+    def root(node: str) -> str:
+        while parent.setdefault(node, node) != node:
+            parent[node] = parent[parent[node]]
+            node = parent[node]
+        return node
+
+    for task in tasks:
+        for teacher in task.teachers:
+            parent[root("s:" + task.student_id)] = root("t:" + teacher)
+    teams: dict[str, list[VisitTask]] = {}
+    for task in tasks:
+        teams.setdefault(root("s:" + task.student_id), []).append(task)
+    return [tuple(team) for team in teams.values()]
 
 
 def apply_assignment(

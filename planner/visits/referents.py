@@ -37,7 +37,9 @@ class ReferentModel:
         self.scenario = scenario
         self.tasks = tasks
         self.model = CpModel()
-        self.team = [t for t in scenario.teachers if t.max_visits_per_week > 0]
+        named = {t for task in tasks for t in task.teachers}
+        self.team = [t for t in scenario.teachers if t.max_visits_per_week > 0 and t.id in named]
+        self.by_student = self._students()
         self.referent: dict[tuple[str, str], IntVar] = {}
         self._add_variables()
         self._add_capacity_counts()
@@ -50,7 +52,7 @@ class ReferentModel:
         return tasks
 
     def _add_variables(self) -> None:
-        for student, tasks in self._students().items():
+        for student, tasks in self.by_student.items():
             literals = []
             for teacher in self.team:
                 if teacher.id not in tasks[0].teachers:
@@ -92,7 +94,7 @@ class ReferentModel:
 
     def _spans(self, teacher: Teacher) -> list[tuple[dt.date, dt.date, IntVar]]:
         spans = []
-        for task in self.tasks:
+        for task in self.tasks:  # a team's tasks: a few hundred
             var = self.referent.get((task.student_id, teacher.id))
             dates = task.dates_for(teacher)
             if var is not None and dates:
@@ -101,13 +103,16 @@ class ReferentModel:
 
     def _add_objective(self) -> None:
         weights = self.scenario.weights
-        visits = {s: len(tasks) for s, tasks in self._students().items()}
+        visits = {s: len(tasks) for s, tasks in self.by_student.items()}
+        mine: dict[str, list[tuple[str, IntVar]]] = defaultdict(list)
+        for (s, t), var in self.referent.items():
+            mine[t].append((s, var))
         self.busiest = self.model.new_int_var(0, len(self.tasks), "busiest_teacher")
         self.sectors: list[IntVar] = []
         for teacher in self.team:
-            mine = [(s, var) for (s, t), var in self.referent.items() if t == teacher.id]
-            self.model.add(sum(visits[s] * var for s, var in mine) <= self.busiest)
-            self.sectors.extend(self._towns_of(teacher, mine))
+            followed = mine[teacher.id]
+            self.model.add(sum(visits[s] * var for s, var in followed) <= self.busiest)
+            self.sectors.extend(self._towns_of(teacher, followed))
         self.model.minimize(
             weights.visit_balance * self.busiest
             + weights.visit_trips * LinearExpr.sum(self.sectors)
@@ -116,9 +121,8 @@ class ReferentModel:
     def _towns_of(self, teacher: Teacher, mine: list[tuple[str, IntVar]]) -> list[IntVar]:
         """One literal per town the teacher covers (his home town is free)."""
         towns: dict[str, list[IntVar]] = defaultdict(list)
-        tasks = self._students()
         for student, var in mine:
-            for town in {task.town or f"host:{task.host_id}" for task in tasks[student]}:
+            for town in {task.town or f"host:{task.host_id}" for task in self.by_student[student]}:
                 towns[town].append(var)
         covered = []
         for town, literals in towns.items():
