@@ -12,6 +12,7 @@ from typing import Any
 from models import Calendar, Plan, PlanStatus, Scenario
 
 from .calendar import build_calendar
+from .components import independent_parts, sub_scenario
 from .counting import build_plan
 from .diagnose import Conflict, diagnose
 from .formulation import (
@@ -130,14 +131,13 @@ def solve(
             settings=settings,
             conflicts=lock_conflicts(faults),
         )
-    model = StagePlanModel(ModelData(scenario, calendar))
-    build_time = time.perf_counter() - started
-    found = _run(model, settings, on_progress, stop)
-    if found.status is PlanStatus.INFEASIBLE and scenario.rules.allow_single_days:
-        # The normal grid leaves out single days inside weeks that could be
-        # full; before saying no plan exists, try with every open day.
-        complete = StagePlanModel(ModelData(scenario, calendar, complete=True))
-        found = _run(complete, settings, on_progress, stop)
+    parts = independent_parts(scenario)
+    prepared = time.perf_counter() - started  # calendar and lock checks
+    if len(parts) > 1:
+        found, build_time = _solve_parts(scenario, calendar, parts, settings, on_progress, stop)
+    else:
+        found, build_time = _solve_whole(scenario, calendar, settings, on_progress, stop)
+    build_time += prepared
     base = SolveResult(
         status=found.status,
         calendar=calendar,
@@ -151,6 +151,7 @@ def solve(
         return replace(base, conflicts=diagnose(scenario, calendar))
     if not found.status.has_plan:
         return base
+    base = replace(base, model_size={**found.stats, "parts": len(parts)})
     finished = finish_plan(scenario, calendar, found.dates, settings)
     base = replace(base, visits_info=finished.visits_info)
     if finished.visits.conflicts:
@@ -199,15 +200,117 @@ def finish_plan(
     """Periods from the days, then the visits (R12, second stage), then the
     independent validation of the whole."""
     placed = build_plan(scenario, calendar, dates)
+    # The visit models are small (a team, a teacher): one worker each, which
+    # is also what keeps them deterministic; more workers only slowed them.
     visits = plan_visits(
-        scenario,
-        calendar,
-        placed,
-        time_limit_s=settings.time_limit_s,
-        seed=settings.seed,
-        workers=settings.workers,
+        scenario, calendar, placed, time_limit_s=settings.time_limit_s, seed=settings.seed
     )
     return FinishedPlan(visits.plan, validate_plan(scenario, calendar, visits.plan), visits)
+
+
+def _solve_whole(
+    scenario: Scenario,
+    calendar: Calendar,
+    settings: SolveSettings,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopHandle | None,
+) -> tuple[ModelResult, float]:
+    """One CP-SAT model of the whole scenario; the result and its build time."""
+    started = time.perf_counter()
+    model = StagePlanModel(ModelData(scenario, calendar))
+    build_time = time.perf_counter() - started
+    found = _run(model, settings, on_progress, stop)
+    if found.status is PlanStatus.INFEASIBLE and scenario.rules.allow_single_days:
+        # The normal grid leaves out single days inside weeks that could be
+        # full; before saying no plan exists, try with every open day.
+        complete = StagePlanModel(ModelData(scenario, calendar, complete=True))
+        found = _run(complete, settings, on_progress, stop)
+    return found, build_time
+
+
+def _solve_parts(
+    scenario: Scenario,
+    calendar: Calendar,
+    parts: list[tuple[str, ...]],
+    settings: SolveSettings,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopHandle | None,
+) -> tuple[ModelResult, float]:
+    """Each independent part (:mod:`planner.components`) solved on its own,
+    with a share of the time limit by size; results summed. The optimum of
+    the whole is the union of the parts' optima (exact decomposition)."""
+    total = sum(len(p) for p in parts)
+    results: list[ModelResult] = []
+    build_time = 0.0
+    for part in parts:
+        share = max(_MIN_PART_LIMIT_S, settings.time_limit_s * len(part) / total)
+        part_settings = replace(settings, time_limit_s=min(settings.time_limit_s, share))
+        relay = _offset_progress(on_progress, results) if on_progress else None
+        found, built = _solve_whole(
+            sub_scenario(scenario, part), calendar, part_settings, relay, stop
+        )
+        results.append(found)
+        build_time += built
+        if not found.status.has_plan:
+            break  # no plan for a part is no plan for the whole
+    return merge_results(results, len(parts)), build_time
+
+
+#: Least deterministic time given to a part (a small class still needs its proof).
+_MIN_PART_LIMIT_S = 2.0
+
+
+def _offset_progress(
+    on_progress: Callable[[Progress], None], done: list[ModelResult]
+) -> Callable[[Progress], None]:
+    """Progress of the part being solved, plus the parts already solved."""
+    objective = sum(r.objective or 0.0 for r in done)
+    bound = sum(r.bound or 0.0 for r in done)
+    elapsed = sum(r.wall_time_s for r in done)
+    solutions = sum(r.solutions for r in done)
+
+    def relay(progress: Progress) -> None:
+        on_progress(
+            Progress(
+                objective=objective + progress.objective,
+                bound=bound + progress.bound,
+                elapsed_s=elapsed + progress.elapsed_s,
+                solutions=solutions + progress.solutions,
+            )
+        )
+
+    return relay
+
+
+def merge_results(results: list[ModelResult], parts: int) -> ModelResult:
+    """The parts' results as one: dates joined, objectives and bounds
+    summed; OPTIMAL only when every part is, no plan when one has none."""
+    if len(results) < parts or not all(r.status.has_plan for r in results):
+        failed = next(r.status for r in results if not r.status.has_plan)
+        status = failed
+    elif all(r.status is PlanStatus.OPTIMAL for r in results):
+        status = PlanStatus.OPTIMAL
+    else:
+        status = PlanStatus.FEASIBLE
+    terms: dict[str, int] = {}
+    stats: dict[str, int] = {}
+    for r in results:
+        for key, value in r.terms.items():
+            terms[key] = terms.get(key, 0) + value
+        for key, value in r.stats.items():
+            stats[key] = stats.get(key, 0) + value
+    has_plan = status.has_plan
+    return ModelResult(
+        status=status,
+        dates={sid: days for r in results for sid, days in r.dates.items()},
+        objective=sum(r.objective or 0.0 for r in results) if has_plan else None,
+        bound=sum(r.bound or 0.0 for r in results) if has_plan else None,
+        terms=terms,
+        wall_time_s=sum(r.wall_time_s for r in results),
+        deterministic_time=sum(r.deterministic_time for r in results),
+        solutions=sum(r.solutions for r in results),
+        stats=stats,
+    )
 
 
 def lock_conflicts(faults: tuple[LockFault, ...]) -> tuple[Conflict, ...]:

@@ -1,0 +1,57 @@
+"""Exact decomposition into independent parts (planner.components): classes
+that share no crowded host are planned apart, with the same optimum."""
+
+from __future__ import annotations
+
+from factories import SETTINGS, D, host, mission, raw_scenario, student
+
+from models import PlanStatus, scenario_from_dict
+from planner.calendar import build_calendar
+from planner.components import independent_parts, sub_scenario
+from planner.formulation import ModelData, StagePlanModel
+from planner.solve import solve
+
+RULES = {"required_weeks": 6, "min_reduced_weeks": 6}
+
+
+def _two_classes(shared_capacity: int) -> dict[str, object]:
+    students = [
+        student("a1", cohort="A", host="hA"),
+        student("a2", cohort="A", host="shared"),
+        student("b1", cohort="B", host="hB"),
+        student("b2", cohort="B", host="shared"),
+    ]
+    hosts = [host("hA"), host("hB"), host("shared", capacity=shared_capacity)]
+    windows = [mission("m", D(2027, 1, 4), D(2027, 2, 12), 1, students=["a1", "b1"])]
+    return raw_scenario(students, hosts=hosts, rules=RULES, missions=windows)
+
+
+def test_classes_without_a_crowded_host_in_common_are_independent() -> None:
+    apart = scenario_from_dict(_two_classes(shared_capacity=2))
+    assert independent_parts(apart) == [("a1", "a2"), ("b1", "b2")]
+    joined = scenario_from_dict(_two_classes(shared_capacity=1))  # 2 interns, 1 place
+    assert independent_parts(joined) == [("a1", "a2", "b1", "b2")]
+
+
+def test_a_part_keeps_its_students_missions_and_hosts() -> None:
+    scenario = scenario_from_dict(_two_classes(shared_capacity=2))
+    part = sub_scenario(scenario, ("b1", "b2"))
+    assert [s.id for s in part.students] == ["b1", "b2"]
+    assert part.progression.missions[0].students == ("b1",)
+    assert part.hosts == scenario.hosts and part.teachers == ()
+
+
+def test_solving_by_parts_gives_the_whole_models_optimum() -> None:
+    raw = _two_classes(shared_capacity=2)
+    raw["weights"] = {"sync": 50}
+    scenario = scenario_from_dict(raw)
+    by_parts = solve(scenario, SETTINGS)
+    assert by_parts.status is PlanStatus.OPTIMAL and by_parts.verdict is not None
+    assert by_parts.verdict.ok and by_parts.model_size["parts"] == 2
+    whole = StagePlanModel(ModelData(scenario, build_calendar(scenario))).solve(
+        time_limit_s=20, seed=0, workers=1
+    )
+    assert whole.status is PlanStatus.OPTIMAL
+    assert by_parts.objective == whole.objective
+    assert by_parts.best_bound == whole.bound
+    assert sum(by_parts.terms.values()) > 0 and by_parts.terms == whole.terms
