@@ -237,23 +237,87 @@ def _solve_parts(
     stop: StopHandle | None,
 ) -> tuple[ModelResult, float]:
     """Each independent part (:mod:`planner.components`) solved on its own,
-    with a share of the time limit by size; results summed. The optimum of
-    the whole is the union of the parts' optima (exact decomposition)."""
+    results summed: the union of the parts' optima is the optimum.
+
+    Two passes, so that the whole has a plan early (anytime): first a plan
+    for every part (CP-SAT stops at its first solution), then each part not
+    yet proven optimal is solved again from that plan with its share of the
+    time limit (by size, at least 2 s).
+    """
     total = sum(len(p) for p in parts)
-    results: list[ModelResult] = []
+    shares = [
+        min(settings.time_limit_s, max(_MIN_PART_LIMIT_S, settings.time_limit_s * len(p) / total))
+        for p in parts
+    ]
+    subs = [sub_scenario(scenario, part) for part in parts]
+    best: list[ModelResult] = []
     build_time = 0.0
-    for part in parts:
-        share = max(_MIN_PART_LIMIT_S, settings.time_limit_s * len(part) / total)
-        part_settings = replace(settings, time_limit_s=min(settings.time_limit_s, share))
-        relay = _offset_progress(on_progress, results) if on_progress else None
-        found, built = _solve_whole(
-            sub_scenario(scenario, part), calendar, part_settings, relay, stop
-        )
-        results.append(found)
+    for sub, share in zip(subs, shares, strict=True):
+        found, built = _first_plan(sub, calendar, replace(settings, time_limit_s=share), stop)
+        best.append(found)
         build_time += built
         if not found.status.has_plan:
-            break  # no plan for a part is no plan for the whole
-    return merge_results(results, len(parts)), build_time
+            return merge_results(best, len(parts)), build_time
+    if on_progress is not None:
+        merged = merge_results(best, len(parts))
+        on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
+    for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
+        if best[index].status is PlanStatus.OPTIMAL:
+            continue
+        started = time.perf_counter()
+        model = StagePlanModel(ModelData(sub, calendar))
+        model.hint(best[index].dates)
+        build_time += time.perf_counter() - started
+        relay = _offset_progress(on_progress, best, index) if on_progress else None
+        # The part's whole share again: the first pass was short (it stops at
+        # the first plan) and the proof starts over on the rebuilt model.
+        improved = _run(model, replace(settings, time_limit_s=share), relay, stop)
+        best[index] = _better(best[index], improved)
+    return merge_results(best, len(parts)), build_time
+
+
+def _first_plan(
+    scenario: Scenario, calendar: Calendar, settings: SolveSettings, stop: StopHandle | None
+) -> tuple[ModelResult, float]:
+    """A part's first plan (or its full solve when the first pass finds
+    none: the complete grid is tried before any verdict of infeasibility)."""
+    started = time.perf_counter()
+    model = StagePlanModel(ModelData(scenario, calendar))
+    built = time.perf_counter() - started
+    found = model.solve(
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        workers=settings.workers,
+        stop=stop,
+        first_solution_only=True,
+    )
+    if found.status.has_plan:
+        return found, built
+    again, rebuilt = _solve_whole(scenario, calendar, settings, None, stop)
+    return _better(found, again), built + rebuilt
+
+
+def _better(before: ModelResult, after: ModelResult) -> ModelResult:
+    """The second solve of a part if it has a plan at least as good (times
+    added up), else the first."""
+    worse = (
+        before.status.has_plan
+        and after.objective is not None
+        and before.objective is not None
+        and after.objective > before.objective
+    )
+    if not after.status.has_plan or worse:
+        return replace(
+            before,
+            wall_time_s=before.wall_time_s + after.wall_time_s,
+            deterministic_time=before.deterministic_time + after.deterministic_time,
+        )
+    return replace(
+        after,
+        wall_time_s=before.wall_time_s + after.wall_time_s,
+        deterministic_time=before.deterministic_time + after.deterministic_time,
+        solutions=before.solutions + after.solutions,
+    )
 
 
 #: Least deterministic time given to a part (a small class still needs its proof).
@@ -261,13 +325,14 @@ _MIN_PART_LIMIT_S = 2.0
 
 
 def _offset_progress(
-    on_progress: Callable[[Progress], None], done: list[ModelResult]
+    on_progress: Callable[[Progress], None], best: list[ModelResult], index: int
 ) -> Callable[[Progress], None]:
-    """Progress of the part being solved, plus the parts already solved."""
-    objective = sum(r.objective or 0.0 for r in done)
-    bound = sum(r.bound or 0.0 for r in done)
-    elapsed = sum(r.wall_time_s for r in done)
-    solutions = sum(r.solutions for r in done)
+    """Progress of part ``index`` being improved, plus every other part's best."""
+    others = [r for i, r in enumerate(best) if i != index]
+    objective = sum(r.objective or 0.0 for r in others)
+    bound = sum(r.bound or 0.0 for r in others)
+    elapsed = sum(r.wall_time_s for r in best)
+    solutions = sum(r.solutions for r in best)
 
     def relay(progress: Progress) -> None:
         on_progress(

@@ -55,3 +55,16 @@ def test_solving_by_parts_gives_the_whole_models_optimum() -> None:
     assert by_parts.objective == whole.objective
     assert by_parts.best_bound == whole.bound
     assert sum(by_parts.terms.values()) > 0 and by_parts.terms == whole.terms
+
+
+def test_by_parts_a_first_plan_of_the_whole_comes_before_the_optimum() -> None:
+    raw = _two_classes(shared_capacity=2)
+    raw["weights"] = {"sync": 50}
+    seen: list[float] = []
+    result = solve(
+        scenario_from_dict(raw), SETTINGS, on_progress=lambda p: seen.append(p.objective)
+    )
+    assert result.status is PlanStatus.OPTIMAL and result.objective is not None
+    # The first report is a whole plan (both classes), never better than the optimum.
+    assert seen and seen[0] >= result.objective
+    assert seen == sorted(seen, reverse=True)  # each report a whole plan, improving

@@ -185,16 +185,19 @@ class StagePlanModel:
         workers: int,
         on_progress: Callable[[Progress], None] | None = None,
         stop: StopHandle | None = None,
+        first_solution_only: bool = False,
     ) -> ModelResult:
         """Solve reproducibly: same model, seed and workers give the same plan.
 
         ``time_limit_s`` is spent in CP-SAT's deterministic time (about a
         second of this machine each), so that even a run stopped by the limit
         can be replayed; a wall-clock cap of three times as much only guards
-        against a much slower machine.
+        against a much slower machine. ``first_solution_only`` stops at the
+        first plan found (the first pass of a solve by parts).
         """
         solver = cp_model.CpSolver()
         configure_solver(solver, time_limit_s, seed, workers)
+        solver.parameters.stop_after_first_solution = first_solution_only
         callback = _ProgressCallback(on_progress, stop)
         if stop is not None:
             if stop.requested:  # CP-SAT forgets a stop asked before solve() starts
