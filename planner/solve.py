@@ -11,6 +11,7 @@ from typing import Any
 
 from models import Calendar, Plan, PlanStatus, Scenario
 
+from .by_class import classes_of, solve_by_class
 from .calendar import build_calendar
 from .components import independent_parts, sub_scenario
 from .counting import build_plan
@@ -215,8 +216,21 @@ def _solve_whole(
     on_progress: Callable[[Progress], None] | None,
     stop: StopHandle | None,
 ) -> tuple[ModelResult, float]:
-    """One CP-SAT model of the whole scenario; the result and its build time."""
+    """One CP-SAT model of the whole scenario (class by class when it holds
+    several classes: :mod:`planner.by_class`); the result and its build time."""
     started = time.perf_counter()
+    if len(classes_of(scenario)) > 1:
+        found = solve_by_class(
+            scenario,
+            calendar,
+            time_limit_s=settings.time_limit_s,
+            seed=settings.seed,
+            workers=settings.workers,
+            on_progress=on_progress,
+            stop=stop,
+        )
+        if found is not None:
+            return _finish_whole(scenario, calendar, settings, found, on_progress, stop), 0.0
     model = StagePlanModel(ModelData(scenario, calendar))
     build_time = time.perf_counter() - started
     found = _run(model, settings, on_progress, stop)
@@ -226,6 +240,28 @@ def _solve_whole(
         complete = StagePlanModel(ModelData(scenario, calendar, complete=True))
         found = _run(complete, settings, on_progress, stop)
     return found, build_time
+
+
+def _finish_whole(
+    scenario: Scenario,
+    calendar: Calendar,
+    settings: SolveSettings,
+    by_class: ModelResult,
+    on_progress: Callable[[Progress], None] | None,
+    stop: StopHandle | None,
+) -> ModelResult:
+    """The time the class-by-class descent left, spent on the whole model
+    warm-started from its plan: the whole model's LP also bounds what the
+    classes' sharing costs, which the classes alone cannot see."""
+    remaining = settings.time_limit_s - by_class.deterministic_time
+    if by_class.status is PlanStatus.OPTIMAL or remaining < _MIN_PART_LIMIT_S:
+        return by_class
+    model = StagePlanModel(ModelData(scenario, calendar))
+    model.hint(by_class.dates)
+    whole = _run(model, replace(settings, time_limit_s=remaining), on_progress, stop)
+    best = _better(by_class, whole)
+    bounds = [b for b in (by_class.bound, whole.bound) if b is not None]
+    return replace(best, bound=max(bounds) if bounds else None, stats=by_class.stats)
 
 
 def _solve_parts(
@@ -262,7 +298,7 @@ def _solve_parts(
         merged = merge_results(best, len(parts))
         on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
     for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
-        if best[index].status is PlanStatus.OPTIMAL:
+        if best[index].status is PlanStatus.OPTIMAL or len(classes_of(sub)) > 1:
             continue
         started = time.perf_counter()
         model = StagePlanModel(ModelData(sub, calendar))
@@ -281,6 +317,8 @@ def _first_plan(
 ) -> tuple[ModelResult, float]:
     """A part's first plan (or its full solve when the first pass finds
     none: the complete grid is tried before any verdict of infeasibility)."""
+    if len(classes_of(scenario)) > 1:  # solved class by class, anytime itself
+        return _solve_whole(scenario, calendar, settings, None, stop)
     started = time.perf_counter()
     model = StagePlanModel(ModelData(scenario, calendar))
     built = time.perf_counter() - started

@@ -68,3 +68,19 @@ def test_by_parts_a_first_plan_of_the_whole_comes_before_the_optimum() -> None:
     # The first report is a whole plan (both classes), never better than the optimum.
     assert seen and seen[0] >= result.objective
     assert seen == sorted(seen, reverse=True)  # each report a whole plan, improving
+
+
+def test_classes_sharing_a_crowded_host_are_solved_class_by_class() -> None:
+    raw = _two_classes(shared_capacity=1)  # a2 and b2 cannot be out together
+    raw["weights"] = {"sync": 50}
+    scenario = scenario_from_dict(raw)
+    result = solve(scenario, SETTINGS)
+    assert result.status.has_plan and result.verdict is not None and result.verdict.ok
+    assert result.model_size["classes"] == 2
+    whole = StagePlanModel(ModelData(scenario, build_calendar(scenario))).solve(
+        time_limit_s=20, seed=0, workers=1
+    )
+    assert whole.status is PlanStatus.OPTIMAL and whole.objective is not None
+    assert result.best_bound is not None and result.objective is not None
+    # The class-by-class bound is valid and the plan no worse than the optimum allows.
+    assert result.best_bound <= whole.objective <= result.objective

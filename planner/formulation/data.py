@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -30,6 +31,7 @@ from models import (
     Calendar,
     CalendarDay,
     DayKind,
+    Host,
     Requirement,
     Scenario,
     Student,
@@ -130,13 +132,17 @@ class ModelData:
         *,
         collapse: bool = True,
         complete: bool = False,
+        taken: Mapping[tuple[str, dt.date], int] | None = None,
     ):
         self.scenario = scenario
         self.calendar = calendar
         self.complete = complete
         self.profile = scenario.rules
         self.week_info = _week_infos(scenario, calendar)
-        self.coupled_hosts = _coupled_hosts(scenario)
+        # Places of hosts taken by interns planned elsewhere (other classes
+        # of a school), per host and date: R10 gives this model the rest.
+        self.taken: Mapping[tuple[str, dt.date], int] = taken or {}
+        self.coupled_hosts = _coupled_hosts(scenario) | {host for host, _ in self.taken}
         self.groups = self._build_groups(collapse)
 
     @cached_property
@@ -268,6 +274,10 @@ class ModelData:
             locked=locked,
             cohort=student.cohort,
         )
+
+    def capacity_on(self, host: Host, date: dt.date) -> int:
+        """R10: places of ``host`` left to this model's students on ``date``."""
+        return host.capacity - self.taken.get((host.id, date), 0)
 
     def _coupled(self, host_id: str | None) -> str | None:
         return host_id if host_id in self.coupled_hosts else None

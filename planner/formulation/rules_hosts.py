@@ -11,6 +11,8 @@ import datetime as dt
 
 from ortools.sat.python.cp_model import CpModel, IntVar
 
+from models import Host
+
 from .data import Group, ModelData
 from .switches import RuleSwitches
 from .variables import Variables
@@ -25,32 +27,41 @@ def add_r10_host_capacity(
         if not groups:
             continue
         owner = f"host:{host.id}"
-        for literals in _interns_by_date(host.id, groups, variables).values():
-            if len(literals) > host.capacity:
-                switches.enforce(model.add(sum(literals) <= host.capacity), "R10", owner)
+        taken = {date for h, date in data.taken if h == host.id}
+        for literals, capacity in _interns_by_date(data, host, groups, variables, taken):
+            if len(literals) > capacity:
+                switches.enforce(model.add(sum(literals) <= capacity), "R10", owner)
 
 
 def _interns_by_date(
-    host: str, groups: list[Group], variables: Variables
-) -> dict[object, list[IntVar]]:
-    """Literals of being in company at ``host``, one list per distinct situation.
+    data: ModelData,
+    host: Host,
+    groups: list[Group],
+    variables: Variables,
+    taken: set[dt.date],
+) -> list[tuple[list[IntVar], int]]:
+    """Literals of being in company at ``host`` with the places left, one
+    row per distinct situation.
 
-    Only Mondays (a full week covers its Monday), single-day dates and the
-    dates a student changes host need a row; rows with the same literals
-    are kept once.
+    Only Mondays (a full week covers its Monday), single-day dates, the
+    dates a student changes host and the dates other interns take places
+    need a row; rows with the same literals keep the fewest places.
     """
-    dates: set[dt.date] = set()
+    dates: set[dt.date] = set(taken)
     for g in groups:
         dates.update(variables.week[g.index])
         dates.update(variables.day[g.index])
         dates.update(start for start, _ in g.host_changes)
-    result: dict[object, list[IntVar]] = {}
+    rows: dict[tuple[int, ...], tuple[list[IntVar], int]] = {}
     for date in sorted(dates):
         literals = [
             lit
             for g in groups
-            if g.host_on(date) == host
+            if g.host_on(date) == host.id
             for lit in variables.in_company(g.index, date)
         ]
-        result.setdefault(tuple(sorted(lit.index for lit in literals)), literals)
-    return result
+        key = tuple(sorted(lit.index for lit in literals))
+        capacity = data.capacity_on(host, date)
+        if key not in rows or capacity < rows[key][1]:
+            rows[key] = (literals, capacity)
+    return list(rows.values())

@@ -142,7 +142,9 @@ def _choose_referents(
     teachers), each balanced on its own. None when a team has no choice
     that passes the capacity counts."""
     teams = team_tasks(tasks)
-    limit = max(1.0, time_limit_s / max(1, len(teams)))
+    # A team's referents are a balancing choice, not a rule: a few seconds
+    # each, the best found is kept (FEASIBLE), and R12 is checked after.
+    limit = min(_TEAM_LIMIT_S, max(1.0, time_limit_s / max(1, len(teams))))
     referents: dict[str, str] = {}
     optimal = True
     for team in teams:
@@ -153,6 +155,10 @@ def _choose_referents(
         referents.update(found)
         optimal = optimal and chooser.optimal
     return referents, optimal
+
+
+#: Most deterministic time given to one team's referent model.
+_TEAM_LIMIT_S = 10.0
 
 
 def team_tasks(tasks: tuple[VisitTask, ...]) -> list[tuple[VisitTask, ...]]:
