@@ -5,11 +5,11 @@ The classes of a school interact only through the hosts they share when
 those hosts are crowded (R10): synchronisation and every other term are
 per class. So:
 
-1. **Bound.** Each class alone, every host's full capacity: a relaxation,
+1. **First plan.** Class after class, each given the places the classes
+   before it left (``ModelData(taken=...)``) and stopped at its first
+   solution: a valid plan of the whole, early.
+2. **Bound.** Each class alone, every host's full capacity: a relaxation,
    and the sum of these bounds is a valid bound of the school.
-2. **First plan.** Class after class, each given the places the classes
-   before it left (``ModelData(taken=...)``), warm-started from its relaxed
-   plan and stopped at its first solution: a valid plan of the whole, early.
 3. **Improvement.** Rounds of block descent: each class re-solved with the
    places all the others take, from its current plan; kept when better.
    Stops when a round improves nothing, the plan meets the bound, or the
@@ -57,13 +57,12 @@ def solve_by_class(
     caller then solves the whole as one model, which may still find one).
     """
     solver = _ClassSolver(scenario, calendar, time_limit_s, seed, workers, stop)
-    relaxed = solver.relax()
-    if not all(r.status.has_plan for r in relaxed):
-        return next(r for r in relaxed if not r.status.has_plan)
-    bound = sum(r.bound or 0.0 for r in relaxed)
-    current = solver.first_plan(relaxed)
+    current = solver.first_plan()
     if current is None:
         return None
+    solver.report(on_progress, current, None)
+    relaxed = solver.relax(current)
+    bound = sum(r.bound or 0.0 for r in relaxed)
     solver.report(on_progress, current, bound)
     solver.improve(current, bound, on_progress)
     return solver.result(current, bound)
@@ -118,17 +117,24 @@ class _ClassSolver:
             self.stats.update(found.stats)
         return found
 
-    def relax(self) -> list[ModelResult]:
-        """Each class alone with every host's full capacity (the bound)."""
+    def relax(self, current: list[ModelResult]) -> list[ModelResult]:
+        """Each class alone with every host's full capacity: the bound. A
+        relaxed plan better than the class's current one replaces it when it
+        fits in the places the other classes leave."""
         share = 0.5 * self.limit / len(self.subs)
-        return [self._solve(i, {}, None, share) for i in range(len(self.subs))]
+        relaxed = []
+        for index, found in enumerate(current):
+            alone = self._solve(index, {}, found.dates, share)
+            relaxed.append(alone)
+        return relaxed
 
-    def first_plan(self, relaxed: list[ModelResult]) -> list[ModelResult] | None:
-        """Class after class, each with the places the previous ones left."""
+    def first_plan(self) -> list[ModelResult] | None:
+        """Class after class, each with the places the previous ones left,
+        each stopped at its first plan: a plan of the whole, early."""
         taken: Taken = Counter()
         current = []
-        for index, start in enumerate(relaxed):
-            found = self._solve(index, taken, start.dates, self.limit, first_only=True)
+        for index in range(len(self.subs)):
+            found = self._solve(index, taken, None, self.limit, first_only=True)
             if not found.status.has_plan:
                 return None
             current.append(found)
@@ -184,10 +190,13 @@ class _ClassSolver:
         self,
         on_progress: Callable[[Progress], None] | None,
         current: list[ModelResult],
-        bound: float,
+        bound: float | None,
     ) -> None:
+        """The whole plan so far; before the relaxation no valid bound is
+        known (a class's bound within the places others left is not one), 0."""
         if on_progress is not None:
-            on_progress(Progress(_total(current), bound, self.wall, self.solutions))
+            known = bound if bound is not None else 0.0
+            on_progress(Progress(_total(current), known, self.wall, self.solutions))
 
     def result(self, current: list[ModelResult], bound: float) -> ModelResult:
         objective = _total(current)
