@@ -258,10 +258,30 @@ def _finish_whole(
         return by_class
     model = StagePlanModel(ModelData(scenario, calendar))
     model.hint(by_class.dates)
-    whole = _run(model, replace(settings, time_limit_s=remaining), on_progress, stop)
+    relay = _best_of(on_progress, by_class) if on_progress else None
+    whole = _run(model, replace(settings, time_limit_s=remaining), relay, stop)
     best = _better(by_class, whole)
     bounds = [b for b in (by_class.bound, whole.bound) if b is not None]
     return replace(best, bound=max(bounds) if bounds else None, stats=by_class.stats)
+
+
+def _best_of(
+    on_progress: Callable[[Progress], None], known: ModelResult
+) -> Callable[[Progress], None]:
+    """Progress of the whole model that never reports worse than ``known``
+    (its plan and bound): the whole model may start below its warm start."""
+
+    def relay(progress: Progress) -> None:
+        on_progress(
+            Progress(
+                objective=min(progress.objective, known.objective or progress.objective),
+                bound=max(progress.bound, known.bound or progress.bound),
+                elapsed_s=known.wall_time_s + progress.elapsed_s,
+                solutions=known.solutions + progress.solutions,
+            )
+        )
+
+    return relay
 
 
 def _solve_parts(
