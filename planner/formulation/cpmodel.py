@@ -49,7 +49,8 @@ _STATUS = {
 
 @dataclass(frozen=True)
 class Progress:
-    """One line of progress during a solve."""
+    """One line of progress during a solve: always a plan of every student
+    (a solve by parts or by class reports the whole, never a part alone)."""
 
     objective: float
     bound: float
