@@ -27,22 +27,36 @@ def independent_parts(scenario: Scenario) -> list[tuple[str, ...]]:
     with another; locked students stay with their class like any other.
     """
     crowded = _crowded_hosts(scenario)
-    parent: dict[str, str] = {}
+    links = Links()
+    for student in scenario.students:
+        for link in [
+            f"class:{student.cohort}",
+            *(f"host:{h}" for h in student.hosts if h in crowded),
+        ]:
+            links.join(f"student:{student.id}", link)
+    parts: dict[str, list[str]] = {}
+    for student in scenario.students:
+        parts.setdefault(links.root(f"student:{student.id}"), []).append(student.id)
+    return [tuple(members) for members in parts.values()]
 
-    def root(node: str) -> str:
+
+class Links:
+    """Union-find over names: which names are linked, transitively."""
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+
+    def root(self, node: str) -> str:
+        """The representative of ``node``'s linked set."""
+        parent = self._parent
         while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
+            parent[node] = parent[parent[node]]  # path halving
             node = parent[node]
         return node
 
-    for student in scenario.students:
-        links = [f"class:{student.cohort}", *(f"host:{h}" for h in student.hosts if h in crowded)]
-        for link in links:
-            parent[root(link)] = root(f"student:{student.id}")
-    parts: dict[str, list[str]] = {}
-    for student in scenario.students:
-        parts.setdefault(root(f"student:{student.id}"), []).append(student.id)
-    return [tuple(members) for members in parts.values()]
+    def join(self, first: str, second: str) -> None:
+        """Link two names (and so their sets)."""
+        self._parent[self.root(second)] = self.root(first)
 
 
 def sub_scenario(scenario: Scenario, student_ids: Iterable[str]) -> Scenario:

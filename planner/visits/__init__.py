@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from models import Calendar, Plan, PlanStatus, Scenario, Visit
 
+from ..components import Links
 from ..conflict import Conflict, student_label
 from .by_hand import visits_by_hand
 from .model import VisitModel
@@ -164,20 +165,13 @@ _TEAM_LIMIT_S = 10.0
 def team_tasks(tasks: tuple[VisitTask, ...]) -> list[tuple[VisitTask, ...]]:
     """The tasks split by connected teams (students linked by the teachers
     who may follow them), in the order of their first task."""
-    parent: dict[str, str] = {}
-
-    def root(node: str) -> str:
-        while parent.setdefault(node, node) != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    links = Links()
     for task in tasks:
         for teacher in task.teachers:
-            parent[root("s:" + task.student_id)] = root("t:" + teacher)
+            links.join("t:" + teacher, "s:" + task.student_id)
     teams: dict[str, list[VisitTask]] = {}
     for task in tasks:
-        teams.setdefault(root("s:" + task.student_id), []).append(task)
+        teams.setdefault(links.root("s:" + task.student_id), []).append(task)
     return [tuple(team) for team in teams.values()]
 
 
