@@ -18,7 +18,7 @@ from models import Calendar, Plan, PlanStatus, Scenario, Visit
 
 from ..components import Links
 from ..conflict import Conflict, student_label
-from .by_hand import visits_by_hand
+from .by_hand import round_robin_referents, visits_by_hand
 from .model import VisitModel
 from .referents import ReferentModel
 from .result import VisitAssignment
@@ -150,11 +150,14 @@ def _choose_referents(
     optimal = True
     for team in teams:
         chooser = ReferentModel(scenario, team)
+        by_hand = round_robin_referents(scenario, team)
+        chooser.hint(by_hand)
         found = chooser.solve(limit, seed, workers)
-        if found is None:
+        if found is None and chooser.proven_impossible:
             return None, False
-        referents.update(found)
-        optimal = optimal and chooser.optimal
+        # Out of time without a choice (a large team): the team's round.
+        referents.update(found if found is not None else by_hand)
+        optimal = optimal and found is not None and chooser.optimal
     return referents, optimal
 
 

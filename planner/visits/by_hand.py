@@ -21,7 +21,7 @@ from .tasks import VisitTask
 
 def visits_by_hand(scenario: Scenario, tasks: tuple[VisitTask, ...]) -> VisitAssignment:
     """Assign the visits in period order, first fitting date first."""
-    referents = _round_robin_referents(scenario, tasks)
+    referents = round_robin_referents(scenario, tasks)
     load: Counter[tuple[str, dt.date]] = Counter()
     placed: dict[int, tuple[str, dt.date]] = {}
     unplaced = []
@@ -46,7 +46,7 @@ def visits_by_hand(scenario: Scenario, tasks: tuple[VisitTask, ...]) -> VisitAss
     return VisitAssignment(placed, referents, tuple(unplaced), method="à la main")
 
 
-def _round_robin_referents(scenario: Scenario, tasks: tuple[VisitTask, ...]) -> dict[str, str]:
+def round_robin_referents(scenario: Scenario, tasks: tuple[VisitTask, ...]) -> dict[str, str]:
     """Each class's team in turn, in class-list order (a named referent is kept)."""
     team = {task.student_id: task.teachers for task in tasks}
     turns: dict[tuple[str, ...], Iterator[str]] = {}

@@ -134,9 +134,15 @@ class ReferentModel:
             covered.append(cover)
         return covered
 
+    def hint(self, referents: dict[str, str]) -> None:
+        """Warm start (e.g. the by-hand round of the team)."""
+        for (student, teacher), var in self.referent.items():
+            self.model.add_hint(var, referents.get(student) == teacher)
+
     def solve(self, time_limit_s: float, seed: int, workers: int) -> dict[str, str] | None:
-        """The referent of each student with visits; None when none exists
-        within the counts (or in time)."""
+        """The referent of each student with visits; None when none was found
+        (``self.proven_impossible`` tells whether none exists within the
+        counts, or the time ran out)."""
         solver = cp_model.CpSolver()
         parameters = solver.parameters
         parameters.random_seed = seed
@@ -145,6 +151,7 @@ class ReferentModel:
         parameters.max_deterministic_time = time_limit_s
         parameters.max_time_in_seconds = 3 * time_limit_s + 10
         code = solver.solve(self.model)
+        self.proven_impossible = code in (cp_model.INFEASIBLE, cp_model.MODEL_INVALID)
         if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return None
         self.optimal = code == cp_model.OPTIMAL
