@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 
 from models import Calendar, PlanStatus, Scenario
 
@@ -50,16 +51,20 @@ def solve_by_class(
     workers: int,
     on_progress: Callable[[Progress], None] | None = None,
     stop: StopHandle | None = None,
+    first_plan_only: bool = False,
 ) -> ModelResult | None:
     """Plan several classes that share hosts (see the module's text).
 
     Returns None when the class-by-class first pass finds no plan (the
     caller then solves the whole as one model, which may still find one).
+    ``first_plan_only`` stops after step 1 (bound 0: no bound is known yet).
     """
     solver = _ClassSolver(scenario, calendar, time_limit_s, seed, workers, stop)
     current = solver.first_plan()
     if current is None:
         return None
+    if first_plan_only:
+        return replace(solver.result(current, 0.0), status=PlanStatus.FEASIBLE)
     solver.report(on_progress, current, None)
     relaxed = solver.relax(current)
     bound = sum(r.bound or 0.0 for r in relaxed)

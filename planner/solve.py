@@ -318,13 +318,19 @@ def _solve_parts(
         merged = merge_results(best, len(parts))
         on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
     for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
-        if best[index].status is PlanStatus.OPTIMAL or len(classes_of(sub)) > 1:
+        if best[index].status is PlanStatus.OPTIMAL:
+            continue
+        relay = _offset_progress(on_progress, best, index) if on_progress else None
+        part_settings = replace(settings, time_limit_s=share)
+        if len(classes_of(sub)) > 1:  # class by class in full, then the part whole
+            improved, built = _solve_whole(sub, calendar, part_settings, relay, stop)
+            best[index] = _better(best[index], improved)
+            build_time += built
             continue
         started = time.perf_counter()
         model = StagePlanModel(ModelData(sub, calendar))
         model.hint(best[index].dates)
         build_time += time.perf_counter() - started
-        relay = _offset_progress(on_progress, best, index) if on_progress else None
         # The part's whole share again: the first pass was short (it stops at
         # the first plan) and the proof starts over on the rebuilt model.
         improved = _run(model, replace(settings, time_limit_s=share), relay, stop)
@@ -337,7 +343,18 @@ def _first_plan(
 ) -> tuple[ModelResult, float]:
     """A part's first plan (or its full solve when the first pass finds
     none: the complete grid is tried before any verdict of infeasibility)."""
-    if len(classes_of(scenario)) > 1:  # solved class by class, anytime itself
+    if len(classes_of(scenario)) > 1:  # class by class, the first pass only
+        first = solve_by_class(
+            scenario,
+            calendar,
+            time_limit_s=settings.time_limit_s,
+            seed=settings.seed,
+            workers=settings.workers,
+            stop=stop,
+            first_plan_only=True,
+        )
+        if first is not None:
+            return first, 0.0
         return _solve_whole(scenario, calendar, settings, None, stop)
     started = time.perf_counter()
     model = StagePlanModel(ModelData(scenario, calendar))
@@ -356,22 +373,19 @@ def _first_plan(
 
 
 def _better(before: ModelResult, after: ModelResult) -> ModelResult:
-    """The second solve of a part if it has a plan at least as good (times
-    added up), else the first."""
+    """The second solve of a part if it has a plan at least as good, else
+    the first; times added up and the better of the two (valid) bounds."""
     worse = (
         before.status.has_plan
         and after.objective is not None
         and before.objective is not None
         and after.objective > before.objective
     )
-    if not after.status.has_plan or worse:
-        return replace(
-            before,
-            wall_time_s=before.wall_time_s + after.wall_time_s,
-            deterministic_time=before.deterministic_time + after.deterministic_time,
-        )
+    bounds = [b for b in (before.bound, after.bound) if b is not None]
+    kept = before if not after.status.has_plan or worse else after
     return replace(
-        after,
+        kept,
+        bound=max(bounds) if bounds and kept.status.has_plan else kept.bound,
         wall_time_s=before.wall_time_s + after.wall_time_s,
         deterministic_time=before.deterministic_time + after.deterministic_time,
         solutions=before.solutions + after.solutions,

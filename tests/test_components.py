@@ -84,3 +84,26 @@ def test_classes_sharing_a_crowded_host_are_solved_class_by_class() -> None:
     assert result.best_bound is not None and result.objective is not None
     # The class-by-class bound is valid and the plan no worse than the optimum allows.
     assert result.best_bound <= whole.objective <= result.objective
+
+
+def test_two_schools_of_two_classes_each_are_two_parts_solved_class_by_class() -> None:
+    raw = _two_classes(shared_capacity=1)
+    other = _two_classes(shared_capacity=1)
+    for s in other["students"]:  # type: ignore[attr-defined]
+        s.update(id="x" + s["id"], cohort="X" + s["cohort"], host="x" + s["host"])
+    for h in other["hosts"]:  # type: ignore[attr-defined]
+        h["id"] = "x" + h["id"]
+    raw["students"] += other["students"]  # type: ignore[operator]
+    raw["hosts"] += other["hosts"]  # type: ignore[operator]
+    scenario = scenario_from_dict(raw)
+    assert len(independent_parts(scenario)) == 2
+    seen: list[float] = []
+    result = solve(scenario, SETTINGS, on_progress=lambda p: seen.append(p.objective))
+    assert result.status.has_plan and result.verdict is not None and result.verdict.ok
+    assert result.model_size["parts"] == 2
+    whole = StagePlanModel(ModelData(scenario, build_calendar(scenario))).solve(
+        time_limit_s=20, seed=0, workers=1
+    )
+    assert whole.objective is not None and result.objective is not None
+    assert result.best_bound is not None and result.best_bound <= whole.objective
+    assert whole.objective <= result.objective <= seen[0]
