@@ -220,15 +220,7 @@ def _solve_whole(
     several classes: :mod:`planner.by_class`); the result and its build time."""
     started = time.perf_counter()
     if len(classes_of(scenario)) > 1:
-        found = solve_by_class(
-            scenario,
-            calendar,
-            time_limit_s=settings.time_limit_s,
-            seed=settings.seed,
-            workers=settings.workers,
-            on_progress=on_progress,
-            stop=stop,
-        )
+        found = _by_class(scenario, calendar, settings, stop, on_progress)
         if found is not None:
             return _finish_whole(scenario, calendar, settings, found, on_progress, stop), 0.0
     model = StagePlanModel(ModelData(scenario, calendar))
@@ -338,21 +330,33 @@ def _solve_parts(
     return merge_results(best, len(parts)), build_time
 
 
+def _by_class(
+    scenario: Scenario,
+    calendar: Calendar,
+    settings: SolveSettings,
+    stop: StopHandle | None,
+    on_progress: Callable[[Progress], None] | None = None,
+    first_plan_only: bool = False,
+) -> ModelResult | None:
+    return solve_by_class(
+        scenario,
+        calendar,
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        workers=settings.workers,
+        on_progress=on_progress,
+        stop=stop,
+        first_plan_only=first_plan_only,
+    )
+
+
 def _first_plan(
     scenario: Scenario, calendar: Calendar, settings: SolveSettings, stop: StopHandle | None
 ) -> tuple[ModelResult, float]:
     """A part's first plan (or its full solve when the first pass finds
     none: the complete grid is tried before any verdict of infeasibility)."""
     if len(classes_of(scenario)) > 1:  # class by class, the first pass only
-        first = solve_by_class(
-            scenario,
-            calendar,
-            time_limit_s=settings.time_limit_s,
-            seed=settings.seed,
-            workers=settings.workers,
-            stop=stop,
-            first_plan_only=True,
-        )
+        first = _by_class(scenario, calendar, settings, stop, first_plan_only=True)
         if first is not None:
             return first, 0.0
         return _solve_whole(scenario, calendar, settings, None, stop)
