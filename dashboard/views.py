@@ -87,8 +87,10 @@ def fr_number(value: float) -> str:
 
 
 def verdict_rules(verdict: Verdict) -> pd.DataFrame:
-    """One row per rule R1-R10: respected, or how many violations."""
+    """One row per rule checked (R1-R10, and R12 when the scenario has
+    teachers): respected, or how many violations."""
     by_rule = verdict.by_rule()
+    rules = (*CHECKED_RULES, "R12") if verdict.visits_checked else CHECKED_RULES
     return pd.DataFrame(
         [
             {
@@ -97,7 +99,7 @@ def verdict_rules(verdict: Verdict) -> pd.DataFrame:
                 "Verdict": "✓ respectée" if rule not in by_rule else "✗ violée",
                 "Violations": len(by_rule.get(rule, ())),
             }
-            for rule in CHECKED_RULES
+            for rule in rules
         ]
     )
 

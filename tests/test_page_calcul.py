@@ -41,7 +41,7 @@ def test_calculer_solves_the_default_scenario_then_reuses_the_result(
     assert any("optimal" in s.value for s in app.success)
     assert any("toutes les règles R1 à R10 et R12 sont respectées" in s.value for s in app.success)
     verdict = app.dataframe[0].value
-    assert list(verdict["Règle"]) == [f"R{i}" for i in range(1, 11)]
+    assert list(verdict["Règle"]) == [*(f"R{i}" for i in range(1, 11)), "R12"]  # teachers: R12
     assert set(verdict["Verdict"]) == {"✓ respectée"}
     assert any(h.value == "Pourquoi ce plan : coût par critère" for h in app.subheader)
     # the objective by term, summing to the solver's
