@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -500,23 +500,32 @@ class Scenario(BaseModel):
         """The host of that id, or None for a student without host yet."""
         if host_id is None:
             return None
-        return self._hosts_by_id()[host_id]
+        hosts: dict[str, Host] = self._index("hosts")
+        return hosts[host_id]
 
     def teacher(self, teacher_id: str) -> Teacher:
         """The teacher of that id."""
-        return next(t for t in self.teachers if t.id == teacher_id)
+        teachers: dict[str, Teacher] = self._index("teachers")
+        return teachers[teacher_id]
+
+    def student(self, student_id: str) -> Student | None:
+        """The student of that id, None when the scenario has none."""
+        students: dict[str, Student] = self._index("students")
+        return students.get(student_id)
 
     def host_of(self, student: Student, day: dt.date) -> Host | None:
         """R10: the host a student is at on ``day`` (None: to be found)."""
         return self.host(student.host_on(day))
 
-    def _hosts_by_id(self) -> dict[str, Host]:
-        # Looked up for every day of every student: a dict, built once per
-        # hosts tuple (model_copy(update=...) copies the cache with a new tuple).
-        cached: tuple[object, dict[str, Host]] | None = self.__dict__.get("_host_index")
-        if cached is None or cached[0] is not self.hosts:
-            cached = (self.hosts, {h.id: h for h in self.hosts})
-            object.__setattr__(self, "_host_index", cached)  # frozen model: a private cache
+    def _index(self, field: str) -> dict[str, Any]:
+        # Looked up for every day of every student: a dict by id, built once
+        # per tuple (model_copy(update=...) copies the cache with a new tuple).
+        items = getattr(self, field)
+        key = f"_{field}_index"
+        cached: tuple[object, dict[str, Any]] | None = self.__dict__.get(key)
+        if cached is None or cached[0] is not items:
+            cached = (items, {item.id: item for item in items})
+            object.__setattr__(self, key, cached)  # frozen model: a private cache
         return cached[1]
 
 

@@ -130,7 +130,7 @@ def _working_index(calendar: Calendar) -> dict[dt.date, int]:
 
 def mission_windows_of(scenario: Scenario, student_id: str) -> tuple[MissionWindow, ...]:
     """The mission windows (R6) that concern a student taking part in missions."""
-    student = next((s for s in scenario.students if s.id == student_id), None)
+    student = scenario.student(student_id)
     if student is None or not requirement_of(student, scenario.rules).missions:
         return ()
     return tuple(m for m in scenario.progression.missions if m.concerns(student_id))
@@ -265,7 +265,7 @@ def build_plan(
 def _student_plan(
     scenario: Scenario, calendar: Calendar, student_id: str, dates: frozenset[dt.date]
 ) -> tuple[list[PlacedDay], list[Period]]:
-    student = next((s for s in scenario.students if s.id == student_id), None)
+    student = scenario.student(student_id)
     pieces = [
         piece
         for draft in _drafts(scenario, calendar, student_id, dates)

@@ -234,7 +234,8 @@ def _missed(
     conflicts = []
     for v in assignment.unplaced:
         task = tasks[v]
-        student = next(s for s in scenario.students if s.id == task.student_id)
+        student = scenario.student(task.student_id)
+        assert student is not None  # tasks come from the scenario's students
         conflicts.append(
             Conflict(
                 (student.id,),

@@ -70,7 +70,7 @@ def visit_tasks(scenario: Scenario, calendar: Calendar, plan: Plan) -> tuple[Vis
     tasks = []
     for period in sorted(plan.periods, key=lambda p: (p.start, p.student_id)):
         owed = visits_required(period, scenario.rules)
-        student = next((s for s in scenario.students if s.id == period.student_id), None)
+        student = scenario.student(period.student_id)
         if owed == 0 or student is None:
             continue
         teachers = (student.referent,) if student.referent else _team(scenario, student.cohort)
