@@ -205,7 +205,9 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
             with st.expander(f"{rule} {RULE_TITLES.get(rule, '')} ({len(violations)})"):
                 for v in violations:
                     st.markdown(f"- {v.message}")
-    st.dataframe(verdict_rules(verdict), hide_index=True, width="stretch")
+    rules = verdict_rules(verdict)
+    # Every rule row visible at once (35 px a row and the header), no scroll.
+    st.dataframe(rules, hide_index=True, width="stretch", height=35 * (len(rules) + 1) + 3)
     with st.expander("Verdict par élève"):
         st.dataframe(students_table(verdict, scenario), hide_index=True, width="stretch")
     if result.plan is not None:
