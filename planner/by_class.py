@@ -3,28 +3,42 @@ hosts' places shared out afterwards (issue 6).
 
 The classes of a school interact only through the hosts they share when
 those hosts are crowded (R10): synchronisation and every other term are
-per class. So:
+per class. One school-sized CP-SAT model stays far from its bound
+(docs/benchmarks.md); class-sized models solve in a fraction of a second.
+So two lanes run side by side:
 
-1. **First plan.** Class after class, each given the places the classes
-   before it left (``ModelData(taken=...)``) and stopped at its first
-   solution: a valid plan of the whole, early.
-2. **Bound.** Each class alone, every host's full capacity: a relaxation,
-   and the sum of these bounds is a valid bound of the school.
-3. **Improvement.** Rounds of block descent: each class re-solved with the
-   places all the others take, from its current plan; kept when better.
-   Stops when a round improves nothing, the plan meets the bound, or the
-   time is spent.
+- **The plan lane** (the calling thread).
 
-Each solve is a class-sized CP-SAT model (a few seconds at most), where
-one school-sized model stays far from its bound (docs/benchmarks.md).
+  1. *First plan*: class after class, each given the places the classes
+     before it left (``ModelData(taken=...)``) and stopped at its first
+     solution: a valid plan of the whole, early.
+  2. *Descent* (a large neighbourhood search): rounds over neighbourhoods,
+     each re-solved with the places every other class takes and kept when
+     it costs less. A neighbourhood is one class, or two classes that share
+     a crowded host: the pair can decide which of them gives way at the
+     host (moves its interns out of the class's weeks), a move no single
+     class makes, since giving way only pays once the other has moved.
+     Neighbourhoods that touch no common host run at once, one per worker.
+
+- **The bound lane** (a thread): each class alone with every place (a
+  relaxation), then the whole school as one model on CP-SAT's ``max_lp``
+  worker, whose cuts see what sharing the hosts costs. Its bound is the
+  result's bound; a plan it finds replaces the descent's if better.
+
+Reproducible: every solve is a one-worker solve under a deterministic time
+limit, the descent's rounds and batches are fixed in advance, and the lanes
+meet only at the end (the bound lane's live bound is shown, never used to
+decide anything).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 
 from models import Calendar, PlanStatus, Scenario
 
@@ -32,6 +46,8 @@ from .components import sub_scenario
 from .formulation import ModelData, ModelResult, Progress, StagePlanModel, StopHandle
 
 Taken = Counter[tuple[str, dt.date]]
+#: One or two class indices, re-solved together.
+Neighbourhood = tuple[int, ...]
 
 
 def classes_of(scenario: Scenario) -> list[tuple[str, ...]]:
@@ -55,161 +71,163 @@ def solve_by_class(
 ) -> ModelResult | None:
     """Plan several classes that share hosts (see the module's text).
 
-    Returns None when the class-by-class first pass finds no plan (the
-    caller then solves the whole as one model, which may still find one).
-    ``first_plan_only`` stops after step 1 (bound 0: no bound is known yet).
+    ``time_limit_s`` is deterministic time per worker: the lanes share
+    ``workers × time_limit_s`` of it. Returns None when the class-by-class
+    first plan fails (the caller then solves the whole as one model, which
+    may still find one). ``first_plan_only`` stops after the first plan
+    (bound 0: no bound is known yet).
     """
-    solver = _ClassSolver(scenario, calendar, time_limit_s, seed, workers, stop)
-    current = solver.first_plan()
-    if current is None:
-        return None
+    school = _School(scenario, calendar, seed, stop)
     if first_plan_only:
-        return replace(solver.result(current, 0.0), status=PlanStatus.FEASIBLE)
-    solver.report(on_progress, current, None)
-    relaxed = solver.relax(current)
-    bound = sum(r.bound or 0.0 for r in relaxed)
-    solver.report(on_progress, current, bound)
-    solver.improve(current, bound, on_progress)
-    return solver.result(current, bound)
+        first = school.first_plan(time_limit_s)
+        return None if first is None else school.result(first, 0.0, status=PlanStatus.FEASIBLE)
+    shown = _Shown(on_progress, school)
+    lane_budget = _BOUND_SHARE * time_limit_s
+    lane = _BoundLane(school, lane_budget, stop.child() if stop else StopHandle(), shown)
+    lane.start()
+    current: list[ModelResult] | None = None
+    try:
+        current = school.first_plan(time_limit_s)
+        if current is None:
+            return None
+        shown.plan(current)
+        budget = max(_MIN_LIMIT_S, workers * time_limit_s - lane_budget)
+        _Descent(school, budget, workers, shown).run(current)
+    finally:
+        if current is None:  # nothing to bound: the side search is cancelled
+            lane.stop.request()
+        lane.join()
+    if lane.error is not None:
+        raise lane.error
+    return school.finish(current, lane.outcome)
 
 
-class _ClassSolver:
-    """The class models of one school and the time spent on them."""
+#: Share of the time limit given to the bound lane.
+_BOUND_SHARE = 0.5
+#: Least deterministic time of one solve.
+_MIN_LIMIT_S = 1.0
 
-    def __init__(
-        self,
-        scenario: Scenario,
-        calendar: Calendar,
-        time_limit_s: float,
-        seed: int,
-        workers: int,
-        stop: StopHandle | None,
-    ):
+
+class _School:
+    """The class models of one school, and the time and solutions they used."""
+
+    def __init__(self, scenario: Scenario, calendar: Calendar, seed: int, stop: StopHandle | None):
+        self.scenario = scenario
         self.calendar = calendar
-        self.subs = [sub_scenario(scenario, ids) for ids in classes_of(scenario)]
-        self.limit = time_limit_s
-        self.seed, self.workers, self.stop = seed, workers, stop
-        self.spent = 0.0  # deterministic time, against the limit
+        self.seed = seed
+        self.stop = stop
+        self.classes = classes_of(scenario)
+        self.subs = [sub_scenario(scenario, ids) for ids in self.classes]
+        self.shared = _shared_hosts(self.subs)
+        self.pairs = _coupled_pairs(self.subs, self.shared)
+        self.neighbours: dict[int, set[int]] = {i: set() for i in range(len(self.subs))}
+        for a, b in self.pairs:
+            self.neighbours[a].add(b)
+            self.neighbours[b].add(a)
+        self._lock = threading.Lock()
+        self.spent = 0.0  # deterministic time of every solve, both lanes
         self.wall = 0.0
         self.solutions = 0
         self.stats: Counter[str] = Counter()
-        self.shared = _shared_hosts(self.subs)
 
-    def _solve(
+    def solve(
         self,
-        index: int,
+        scenario: Scenario,
         taken: Mapping[tuple[str, dt.date], int],
         hint: Mapping[str, Iterable[dt.date]] | None,
         limit: float,
+        *,
         first_only: bool = False,
+        fixed: bool = False,
+        stop: StopHandle | None = None,
+        on_bound: Callable[[float], None] | None = None,
     ) -> ModelResult:
-        model = StagePlanModel(ModelData(self.subs[index], self.calendar, taken=taken))
+        """One single-worker solve (``max_lp``: the worker with the fullest
+        LP, twice as fast as two interleaved workers on a class)."""
+        model = StagePlanModel(ModelData(scenario, self.calendar, taken=taken))
         if hint is not None:
             model.hint({s: tuple(d) for s, d in hint.items()})
         found = model.solve(
             time_limit_s=max(_MIN_LIMIT_S, limit),
             seed=self.seed,
-            # A class-sized model: the max_lp worker alone proves it about
-            # twice as fast as two interleaved workers (docs/performance.md).
             workers=1,
-            stop=self.stop,
+            stop=stop or self.stop,
             first_solution_only=first_only,
+            fixed_to_hint=fixed,
+            on_bound=on_bound,
         )
-        self.spent += found.deterministic_time
-        self.wall += found.wall_time_s
-        self.solutions += found.solutions
-        if not self.stats:
-            self.stats.update(found.stats)
+        with self._lock:
+            self.spent += found.deterministic_time
+            self.wall += found.wall_time_s
+            self.solutions += found.solutions
+            if not self.stats:
+                self.stats.update(found.stats)
         return found
 
-    def relax(self, current: list[ModelResult]) -> list[ModelResult]:
-        """Each class alone with every host's full capacity: the bound. A
-        relaxed plan better than the class's current one replaces it when it
-        fits in the places the other classes leave."""
-        share = 0.5 * self.limit / len(self.subs)
-        relaxed = []
-        for index, found in enumerate(current):
-            alone = self._solve(index, {}, found.dates, share)
-            relaxed.append(alone)
-        return relaxed
+    def scenario_of(self, group: Neighbourhood) -> Scenario:
+        if len(group) == 1:
+            return self.subs[group[0]]
+        return sub_scenario(self.scenario, [s for i in group for s in self.classes[i]])
 
-    def first_plan(self) -> list[ModelResult] | None:
+    def first_plan(self, limit: float) -> list[ModelResult] | None:
         """Class after class, each with the places the previous ones left,
         each stopped at its first plan: a plan of the whole, early."""
         taken: Taken = Counter()
         current = []
-        for index in range(len(self.subs)):
-            found = self._solve(index, taken, None, self.limit, first_only=True)
+        for index, sub in enumerate(self.subs):
+            found = self.solve(sub, taken, None, limit, first_only=True)
             if not found.status.has_plan:
                 return None
             current.append(found)
-            taken += self.usage(index, found)
+            taken += self.usage(index, found.dates)
         return current
 
-    def improve(
-        self,
-        current: list[ModelResult],
-        bound: float,
-        on_progress: Callable[[Progress], None] | None,
-    ) -> None:
-        """Block descent: each class again with the places the others take."""
-        share = 0.5 * self.limit / (2 * len(self.subs))
-        improved = True
-        while improved and self.spent < self.limit and not self._stopped():
-            improved = False
-            for index in range(len(self.subs)):
-                if _total(current) <= bound or self.spent >= self.limit or self._stopped():
-                    return
-                taken = self._taken_by_others(current, index)
-                found = self._solve(index, taken, current[index].dates, share)
-                if found.status.has_plan and (found.objective or 0) < (
-                    current[index].objective or 0
-                ):
-                    current[index] = found
-                    improved = True
-                    self.report(on_progress, current, bound)
-
-    def usage(self, index: int, found: ModelResult) -> Taken:
+    def usage(self, index: int, dates: Mapping[str, Iterable[dt.date]]) -> Taken:
         """Places of shared crowded hosts one class's plan takes, per date."""
-        students = {s.id: s for s in self.subs[index].students}
         used: Taken = Counter()
-        for student_id, dates in found.dates.items():
-            student = students[student_id]
-            for date in dates:
+        for student in self.subs[index].students:
+            for date in dates.get(student.id, ()):
                 host = student.host_on(date)
                 if host in self.shared:
                     used[host, date] += 1
         return used
 
-    def _taken_by_others(self, current: list[ModelResult], index: int) -> Taken:
+    def taken_outside(self, current: Sequence[ModelResult], group: Neighbourhood) -> Taken:
         taken: Taken = Counter()
         for other, found in enumerate(current):
-            if other != index:
-                taken += self.usage(other, found)
+            if other not in group:
+                taken += self.usage(other, found.dates)
         return taken
 
-    def _stopped(self) -> bool:
+    def independent(self, first: Neighbourhood, second: Neighbourhood) -> bool:
+        """Whether two neighbourhoods may be re-solved at once: no class in
+        common and no crowded host shared between them."""
+        touched = set(first).union(*(self.neighbours[i] for i in first))
+        return not touched.intersection(second)
+
+    def stopped(self) -> bool:
         return self.stop is not None and self.stop.requested
 
-    def report(
-        self,
-        on_progress: Callable[[Progress], None] | None,
-        current: list[ModelResult],
-        bound: float | None,
-    ) -> None:
-        """The whole plan so far; before the relaxation no valid bound is
-        known (a class's bound within the places others left is not one), 0."""
-        if on_progress is not None:
-            known = bound if bound is not None else 0.0
-            on_progress(Progress(_total(current), known, self.wall, self.solutions))
+    def finish(self, current: list[ModelResult], outcome: _LaneOutcome) -> ModelResult:
+        """The descent's plan, or the bound lane's when it costs less; the
+        best bound of the two."""
+        bound = max(outcome.bound, 0.0)
+        whole = outcome.plan
+        if whole is not None and (whole.objective or 0.0) < total(current):
+            found = self.result([whole], bound)
+            return replace(found, terms=dict(whole.terms))
+        return self.result(current, bound)
 
-    def result(self, current: list[ModelResult], bound: float) -> ModelResult:
-        objective = _total(current)
+    def result(
+        self, current: list[ModelResult], bound: float, status: PlanStatus | None = None
+    ) -> ModelResult:
+        objective = total(current)
         terms: Counter[str] = Counter()
         for found in current:
             terms.update(found.terms)
+        optimal = PlanStatus.OPTIMAL if objective <= bound else PlanStatus.FEASIBLE
         return ModelResult(
-            status=PlanStatus.OPTIMAL if objective <= bound else PlanStatus.FEASIBLE,
+            status=status or optimal,
             dates={s: d for found in current for s, d in found.dates.items()},
             objective=objective,
             bound=bound,
@@ -221,12 +239,200 @@ class _ClassSolver:
         )
 
 
-#: Least deterministic time of one class solve.
-_MIN_LIMIT_S = 1.0
+@dataclass(frozen=True)
+class _LaneOutcome:
+    bound: float
+    plan: ModelResult | None
 
 
-def _total(current: list[ModelResult]) -> float:
+class _BoundLane(threading.Thread):
+    """Each class alone with every place, then the whole school as one
+    model: the bound, and sometimes a better plan."""
+
+    def __init__(self, school: _School, budget: float, stop: StopHandle, shown: _Shown):
+        super().__init__(name="stageplan-bound", daemon=True)
+        self.school, self.budget, self.stop, self.shown = school, budget, stop, shown
+        self.outcome = _LaneOutcome(0.0, None)
+        self.error: BaseException | None = None
+
+    def run(self) -> None:
+        try:
+            self._search()
+        except BaseException as error:  # re-raised on the calling thread
+            self.error = error
+
+    def _search(self) -> None:
+        spent = 0.0
+        relaxed = 0.0
+        share = self.budget / (4 * len(self.school.subs))
+        for sub in self.school.subs:
+            alone = self.school.solve(sub, {}, None, share, stop=self.stop)
+            spent += alone.deterministic_time
+            if alone.bound is None:  # a class without its bound: no relaxation bound
+                relaxed = float("-inf")
+            relaxed += alone.bound or 0.0
+        self.shown.bound(relaxed)
+        best = [relaxed]
+
+        def heard(bound: float) -> None:
+            best[0] = max(best[0], bound)
+            self.shown.bound(bound)
+
+        whole = self.school.solve(
+            self.school.scenario,
+            {},
+            None,
+            self.budget - spent,
+            stop=self.stop,
+            on_bound=heard,
+        )
+        bound = max(best[0], whole.bound or float("-inf"))
+        self.outcome = _LaneOutcome(bound, whole if whole.status.has_plan else None)
+
+
+class _Descent:
+    """Rounds of re-solved neighbourhoods (one class, or two classes that
+    share a crowded host), in fixed batches of independent ones."""
+
+    def __init__(self, school: _School, budget: float, workers: int, shown: _Shown):
+        self.school, self.budget, self.workers, self.shown = school, budget, workers, shown
+        singles = [(i,) for i in range(len(school.subs))]
+        self.rounds = self._batches(school.pairs) + self._batches(singles)
+        count = len(school.subs)
+        self.limit = min(_MAX_STEP_S, max(_MIN_LIMIT_S, budget / (4 * count)))
+        self.spent = 0.0
+
+    def _batches(self, groups: Sequence[Neighbourhood]) -> list[list[Neighbourhood]]:
+        """``groups`` in order, cut into batches of mutually independent
+        neighbourhoods of at most ``workers`` each."""
+        left = list(groups)
+        batches = []
+        while left:
+            batch = [left.pop(0)]
+            for group in list(left):
+                if len(batch) == self.workers:
+                    break
+                if all(self.school.independent(group, b) for b in batch):
+                    batch.append(group)
+                    left.remove(group)
+            batches.append(batch)
+        return batches
+
+    def run(self, current: list[ModelResult]) -> None:
+        with ThreadPoolExecutor(max_workers=self.workers) as pool:
+            improved = True
+            while improved:
+                improved = False
+                for batch in self.rounds:
+                    if self.spent >= self.budget or self.school.stopped():
+                        return
+                    outcomes = list(pool.map(lambda g: self._resolve(current, g), batch))
+                    for outcome in outcomes:
+                        if outcome is not None:
+                            for index, found in outcome:
+                                current[index] = found
+                            improved = True
+                    if any(outcomes):
+                        self.shown.plan(current)
+
+    def _resolve(
+        self, current: list[ModelResult], group: Neighbourhood
+    ) -> list[tuple[int, ModelResult]] | None:
+        """``group`` re-solved from its plan, with the places the others
+        take; each class's new plan with its own cost, or None if no better."""
+        school = self.school
+        taken = school.taken_outside(current, group)
+        hint = {s: d for i in group for s, d in current[i].dates.items()}
+        found = school.solve(school.scenario_of(group), taken, hint, self.limit * len(group))
+        self._spend(found)
+        before = sum(current[i].objective or 0.0 for i in group)
+        if not found.status.has_plan or (found.objective or 0.0) >= before:
+            return None
+        if len(group) == 1:
+            return [(group[0], found)]
+        return self._priced(group, found, taken)
+
+    def _priced(
+        self, group: Neighbourhood, found: ModelResult, taken: Taken
+    ) -> list[tuple[int, ModelResult]] | None:
+        """Each class's share of a pair's plan: its own model with those
+        days fixed, and the places the others take (so that its students
+        are grouped as in its own solves; a plan its groups cannot hold is
+        refused)."""
+        school = self.school
+        priced = []
+        for index in group:
+            dates = {s: found.dates[s] for s in school.classes[index]}
+            others = taken.copy()
+            for partner in group:
+                if partner != index:
+                    others += school.usage(partner, found.dates)
+            alone = school.solve(school.subs[index], others, dates, _MIN_LIMIT_S, fixed=True)
+            self._spend(alone)
+            if alone.status is not PlanStatus.OPTIMAL or alone.dates != dates:
+                return None
+            priced.append((index, alone))
+        return priced
+
+    def _spend(self, found: ModelResult) -> None:
+        with self.school._lock:
+            self.spent += found.deterministic_time
+
+
+#: Most deterministic time of one class's re-solve in the descent.
+_MAX_STEP_S = 5.0
+
+
+class _Shown:
+    """Progress as the user sees it: the plan lane's total, the best bound
+    either lane knows so far (shown only; decisions never read it)."""
+
+    def __init__(self, on_progress: Callable[[Progress], None] | None, school: _School):
+        self.on_progress, self.school = on_progress, school
+        self._lock = threading.Lock()
+        self._objective: float | None = None
+        self._bound = 0.0
+
+    def plan(self, current: Sequence[ModelResult]) -> None:
+        with self._lock:
+            self._objective = total(current)
+        self._emit()
+
+    def bound(self, bound: float) -> None:
+        with self._lock:
+            if bound <= self._bound:
+                return
+            self._bound = bound
+        self._emit()
+
+    def _emit(self) -> None:
+        if self.on_progress is None:
+            return
+        with self._lock:
+            objective, bound = self._objective, self._bound
+            if objective is None:
+                return
+            progress = Progress(
+                objective, min(bound, objective), self.school.wall, self.school.solutions
+            )
+            self.on_progress(progress)
+
+
+def total(current: Sequence[ModelResult]) -> float:
+    """The whole plan's cost: the classes' costs added up."""
     return sum(found.objective or 0.0 for found in current)
+
+
+def _coupled_pairs(subs: list[Scenario], shared: frozenset[str]) -> list[tuple[int, int]]:
+    """Pairs of classes with students at the same shared crowded host."""
+    at: dict[str, set[int]] = {}
+    for index, sub in enumerate(subs):
+        for student in sub.students:
+            for host in student.hosts:
+                if host in shared:
+                    at.setdefault(host, set()).add(index)
+    pairs = {(a, b) for seen in at.values() for a in seen for b in seen if a < b}
+    return sorted(pairs)
 
 
 def _shared_hosts(subs: list[Scenario]) -> frozenset[str]:
@@ -247,4 +453,4 @@ def _shared_hosts(subs: list[Scenario]) -> frozenset[str]:
     )
 
 
-__all__ = ["classes_of", "solve_by_class"]
+__all__ = ["classes_of", "solve_by_class", "total"]

@@ -222,7 +222,7 @@ def _solve_whole(
     if len(classes_of(scenario)) > 1:
         found = _by_class(scenario, calendar, settings, stop, on_progress)
         if found is not None:
-            return _finish_whole(scenario, calendar, settings, found, on_progress, stop), 0.0
+            return found, 0.0
     model = StagePlanModel(ModelData(scenario, calendar))
     build_time = time.perf_counter() - started
     found = _run(model, settings, on_progress, stop)
@@ -232,48 +232,6 @@ def _solve_whole(
         complete = StagePlanModel(ModelData(scenario, calendar, complete=True))
         found = _run(complete, settings, on_progress, stop)
     return found, build_time
-
-
-def _finish_whole(
-    scenario: Scenario,
-    calendar: Calendar,
-    settings: SolveSettings,
-    by_class: ModelResult,
-    on_progress: Callable[[Progress], None] | None,
-    stop: StopHandle | None,
-) -> ModelResult:
-    """The time the class-by-class descent left, spent on the whole model
-    warm-started from its plan: the whole model's LP also bounds what the
-    classes' sharing costs, which the classes alone cannot see."""
-    remaining = settings.time_limit_s - by_class.deterministic_time
-    if by_class.status is PlanStatus.OPTIMAL or remaining < _MIN_PART_LIMIT_S:
-        return by_class
-    model = StagePlanModel(ModelData(scenario, calendar))
-    model.hint(by_class.dates)
-    relay = _best_of(on_progress, by_class) if on_progress else None
-    whole = _run(model, replace(settings, time_limit_s=remaining), relay, stop)
-    best = _better(by_class, whole)
-    bounds = [b for b in (by_class.bound, whole.bound) if b is not None]
-    return replace(best, bound=max(bounds) if bounds else None, stats=by_class.stats)
-
-
-def _best_of(
-    on_progress: Callable[[Progress], None], known: ModelResult
-) -> Callable[[Progress], None]:
-    """Progress of the whole model that never reports worse than ``known``
-    (its plan and bound): the whole model may start below its warm start."""
-
-    def relay(progress: Progress) -> None:
-        on_progress(
-            Progress(
-                objective=min(progress.objective, known.objective or progress.objective),
-                bound=max(progress.bound, known.bound or progress.bound),
-                elapsed_s=known.wall_time_s + progress.elapsed_s,
-                solutions=known.solutions + progress.solutions,
-            )
-        )
-
-    return relay
 
 
 def _solve_parts(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import weakref
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
@@ -102,23 +103,39 @@ class StopHandle:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._solver: cp_model.CpSolver | None = None
+        # Several solves may run at once (planner.by_class): all are stopped.
+        self._solvers: weakref.WeakSet[cp_model.CpSolver] = weakref.WeakSet()
         self._requested = False
+        self._children: list[StopHandle] = []
 
     @property
     def requested(self) -> bool:
         return self._requested
 
+    def child(self) -> StopHandle:
+        """A handle stopped with this one, or on its own (a side search
+        that may be cancelled alone)."""
+        child = StopHandle()
+        with self._lock:
+            self._children.append(child)
+            requested = self._requested
+        if requested:
+            child.request()
+        return child
+
     def request(self) -> None:
         """Ask the solve to stop as soon as it can."""
         with self._lock:
             self._requested = True
-            if self._solver is not None:
-                self._solver.stop_search()
+            for solver in list(self._solvers):
+                solver.stop_search()
+            children = list(self._children)
+        for child in children:
+            child.request()
 
     def attach(self, solver: cp_model.CpSolver) -> None:
         with self._lock:
-            self._solver = solver
+            self._solvers.add(solver)
             if self._requested:
                 solver.stop_search()
 
@@ -187,6 +204,8 @@ class StagePlanModel:
         on_progress: Callable[[Progress], None] | None = None,
         stop: StopHandle | None = None,
         first_solution_only: bool = False,
+        fixed_to_hint: bool = False,
+        on_bound: Callable[[float], None] | None = None,
     ) -> ModelResult:
         """Solve reproducibly: same model, seed and workers give the same plan.
 
@@ -195,10 +214,16 @@ class StagePlanModel:
         can be replayed; a wall-clock cap of three times as much only guards
         against a much slower machine. ``first_solution_only`` stops at the
         first plan found (the first pass of a solve by parts).
+        ``fixed_to_hint`` fixes every hinted variable (the days of
+        :meth:`hint`): the solve then only prices a given plan. ``on_bound``
+        hears each better lower bound, also before any plan is found.
         """
         solver = cp_model.CpSolver()
         configure_solver(solver, time_limit_s, seed, workers)
         solver.parameters.stop_after_first_solution = first_solution_only
+        solver.parameters.fix_variables_to_their_hinted_value = fixed_to_hint
+        if on_bound is not None:
+            solver.best_bound_callback = on_bound
         callback = _ProgressCallback(on_progress, stop)
         if stop is not None:
             if stop.requested:  # CP-SAT forgets a stop asked before solve() starts
