@@ -68,6 +68,7 @@ def solve_by_class(
     on_progress: Callable[[Progress], None] | None = None,
     stop: StopHandle | None = None,
     first_plan_only: bool = False,
+    start: Mapping[str, Iterable[dt.date]] | None = None,
 ) -> ModelResult | None:
     """Plan several classes that share hosts (see the module's text).
 
@@ -75,7 +76,8 @@ def solve_by_class(
     ``workers × time_limit_s`` of it. Returns None when the class-by-class
     first plan fails (the caller then solves the whole as one model, which
     may still find one). ``first_plan_only`` stops after the first plan
-    (bound 0: no bound is known yet).
+    (bound 0: no bound is known yet); ``start``, a first plan found so
+    before, is taken up instead of searched again.
     """
     school = _School(scenario, calendar, seed, stop)
     if first_plan_only:
@@ -84,22 +86,37 @@ def solve_by_class(
     shown = _Shown(on_progress, school)
     lane_budget = _BOUND_SHARE * time_limit_s
     lane = _BoundLane(school, lane_budget, stop.child() if stop else StopHandle(), shown)
+    current = school.first_plan(time_limit_s, start)
+    if current is None:
+        return None
+    shown.plan(current)
+    # Started once the first plan is out: that plan comes first (anytime).
     lane.start()
-    current: list[ModelResult] | None = None
     try:
-        current = school.first_plan(time_limit_s)
-        if current is None:
-            return None
-        shown.plan(current)
         budget = max(_MIN_LIMIT_S, workers * time_limit_s - lane_budget)
         _Descent(school, budget, workers, shown).run(current)
+    except BaseException:
+        lane.stop.request()  # no result to bound
+        raise
     finally:
-        if current is None:  # nothing to bound: the side search is cancelled
-            lane.stop.request()
         lane.join()
     if lane.error is not None:
         raise lane.error
     return school.finish(current, lane.outcome)
+
+
+def relaxation_bound(
+    scenario: Scenario,
+    calendar: Calendar,
+    *,
+    seed: int,
+    stop: StopHandle | None = None,
+    limit_per_class: float = 2.0,
+) -> float | None:
+    """A lower bound of several classes sharing hosts: each class alone
+    with every place, the optima (or bounds) added up. None when a class
+    has no bound within ``limit_per_class`` (deterministic seconds)."""
+    return _School(scenario, calendar, seed, stop).relaxed(limit_per_class)
 
 
 #: Share of the time limit given to the bound lane.
@@ -164,23 +181,51 @@ class _School:
                 self.stats.update(found.stats)
         return found
 
+    def relaxed(self, limit: float, stop: StopHandle | None = None) -> float | None:
+        """The relaxation's bound: each class alone with every place (None
+        when a class has no bound within ``limit``)."""
+        bound = 0.0
+        for sub in self.subs:
+            alone = self.solve(sub, {}, None, limit, stop=stop)
+            if alone.bound is None:
+                return None
+            bound += alone.bound
+        return bound
+
     def scenario_of(self, group: Neighbourhood) -> Scenario:
         if len(group) == 1:
             return self.subs[group[0]]
         return sub_scenario(self.scenario, [s for i in group for s in self.classes[i]])
 
-    def first_plan(self, limit: float) -> list[ModelResult] | None:
+    def first_plan(
+        self, limit: float, start: Mapping[str, Iterable[dt.date]] | None = None
+    ) -> list[ModelResult] | None:
         """Class after class, each with the places the previous ones left,
-        each stopped at its first plan: a plan of the whole, early."""
+        each stopped at its first plan: a plan of the whole, early. A
+        ``start`` plan (such a first plan, found before) is priced instead."""
         taken: Taken = Counter()
         current = []
         for index, sub in enumerate(self.subs):
-            found = self.solve(sub, taken, None, limit, first_only=True)
+            found = self._first(sub, taken, limit, start)
             if not found.status.has_plan:
                 return None
             current.append(found)
             taken += self.usage(index, found.dates)
         return current
+
+    def _first(
+        self,
+        sub: Scenario,
+        taken: Taken,
+        limit: float,
+        start: Mapping[str, Iterable[dt.date]] | None,
+    ) -> ModelResult:
+        if start is not None:
+            dates = {s.id: tuple(start[s.id]) for s in sub.students}
+            priced = self.solve(sub, taken, dates, _MIN_LIMIT_S, fixed=True)
+            if priced.status is PlanStatus.OPTIMAL and priced.dates == dates:
+                return priced
+        return self.solve(sub, taken, None, limit, first_only=True)
 
     def usage(self, index: int, dates: Mapping[str, Iterable[dt.date]]) -> Taken:
         """Places of shared crowded hosts one class's plan takes, per date."""
@@ -262,15 +307,11 @@ class _BoundLane(threading.Thread):
             self.error = error
 
     def _search(self) -> None:
-        spent = 0.0
-        relaxed = 0.0
-        share = self.budget / (4 * len(self.school.subs))
-        for sub in self.school.subs:
-            alone = self.school.solve(sub, {}, None, share, stop=self.stop)
-            spent += alone.deterministic_time
-            if alone.bound is None:  # a class without its bound: no relaxation bound
-                relaxed = float("-inf")
-            relaxed += alone.bound or 0.0
+        before = self.school.spent
+        relaxed = self.school.relaxed(self.budget / (4 * len(self.school.subs)), self.stop)
+        spent = self.school.spent - before
+        if relaxed is None:
+            relaxed = float("-inf")
         self.shown.bound(relaxed)
         best = [relaxed]
 
@@ -453,4 +494,4 @@ def _shared_hosts(subs: list[Scenario]) -> frozenset[str]:
     )
 
 
-__all__ = ["classes_of", "solve_by_class", "total"]
+__all__ = ["classes_of", "relaxation_bound", "solve_by_class", "total"]

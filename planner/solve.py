@@ -6,12 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from models import Calendar, Plan, PlanStatus, Scenario
 
-from .by_class import classes_of, solve_by_class
+from .by_class import classes_of, relaxation_bound, solve_by_class
 from .calendar import build_calendar
 from .components import independent_parts, sub_scenario
 from .counting import build_plan
@@ -245,10 +246,12 @@ def _solve_parts(
     """Each independent part (:mod:`planner.components`) solved on its own,
     results summed: the union of the parts' optima is the optimum.
 
-    Two passes, so that the whole has a plan early (anytime): first a plan
-    for every part (CP-SAT stops at its first solution), then each part not
-    yet proven optimal is solved again from that plan with its share of the
-    time limit (by size, at least 2 s).
+    Three passes, so that the whole has a plan and a bound early (anytime):
+    a first plan for every part (CP-SAT stops at its first solution), then
+    the class relaxation's bound of every part of several classes (both
+    passes one part per worker: one-worker solves, the same in any order),
+    then each part not yet proven optimal is solved again from its plan with
+    its share of the time limit (by size, at least 2 s).
     """
     total = sum(len(p) for p in parts)
     shares = [
@@ -256,26 +259,40 @@ def _solve_parts(
         for p in parts
     ]
     subs = [sub_scenario(scenario, part) for part in parts]
-    best: list[ModelResult] = []
-    build_time = 0.0
-    for sub, share in zip(subs, shares, strict=True):
-        found, built = _first_plan(sub, calendar, replace(settings, time_limit_s=share), stop)
-        best.append(found)
-        build_time += built
-        if not found.status.has_plan:
+    alone = replace(settings, workers=1)
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        firsts = list(
+            pool.map(
+                lambda i: _first_plan(
+                    subs[i], calendar, replace(alone, time_limit_s=shares[i]), stop
+                ),
+                range(len(subs)),
+            )
+        )
+        best = [found for found, _ in firsts]
+        build_time = sum(built for _, built in firsts)
+        if not all(found.status.has_plan for found in best):
             return merge_results(best, len(parts)), build_time
-    if on_progress is not None:
-        merged = merge_results(best, len(parts))
-        on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
+        _report_parts(on_progress, best)
+        relaxed = list(
+            pool.map(lambda i: _relaxed_bound(subs[i], calendar, alone, stop), range(len(subs)))
+        )
+    best = [
+        replace(found, bound=max(found.bound or 0.0, bound)) if bound is not None else found
+        for found, bound in zip(best, relaxed, strict=True)
+    ]
+    _report_parts(on_progress, best)
     for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
         if best[index].status is PlanStatus.OPTIMAL:
             continue
         relay = _offset_progress(on_progress, best, index) if on_progress else None
         part_settings = replace(settings, time_limit_s=share)
-        if len(classes_of(sub)) > 1:  # class by class in full, then the part whole
-            improved, built = _solve_whole(sub, calendar, part_settings, relay, stop)
-            best[index] = _better(best[index], improved)
-            build_time += built
+        if len(classes_of(sub)) > 1:  # class by class, from the first pass's plan
+            improved = _by_class(
+                sub, calendar, part_settings, stop, relay, start=best[index].dates
+            )
+            if improved is not None:
+                best[index] = _better(best[index], improved)
             continue
         started = time.perf_counter()
         model = StagePlanModel(ModelData(sub, calendar))
@@ -288,6 +305,22 @@ def _solve_parts(
     return merge_results(best, len(parts)), build_time
 
 
+def _report_parts(on_progress: Callable[[Progress], None] | None, best: list[ModelResult]) -> None:
+    if on_progress is not None:
+        merged = merge_results(best, len(best))
+        on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
+
+
+def _relaxed_bound(
+    scenario: Scenario, calendar: Calendar, settings: SolveSettings, stop: StopHandle | None
+) -> float | None:
+    """A part of several classes: each class alone with every place (a
+    lower bound of the part); None for a part of one class."""
+    if len(classes_of(scenario)) < 2:
+        return None
+    return relaxation_bound(scenario, calendar, seed=settings.seed, stop=stop)
+
+
 def _by_class(
     scenario: Scenario,
     calendar: Calendar,
@@ -295,6 +328,7 @@ def _by_class(
     stop: StopHandle | None,
     on_progress: Callable[[Progress], None] | None = None,
     first_plan_only: bool = False,
+    start: Mapping[str, Iterable[dt.date]] | None = None,
 ) -> ModelResult | None:
     return solve_by_class(
         scenario,
@@ -305,6 +339,7 @@ def _by_class(
         on_progress=on_progress,
         stop=stop,
         first_plan_only=first_plan_only,
+        start=start,
     )
 
 
