@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
+import importlib.metadata
 import io
 import json
 import math
@@ -309,9 +311,33 @@ def _summary_text(
             "overrides": rules.overrides(),
         },
         hard_violations=verdict.hard_violations,
+        replay=replay_key(scenario, solve_info),
         scenario_snapshot=scenario.model_dump(mode="json"),
     )
     return json.dumps(_plain(summary), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def replay_key(scenario: Scenario, solve_info: Mapping[str, Any]) -> dict[str, Any]:
+    """What must be the same for a solve to give this plan again, byte for
+    byte: the scenario's content (its digest; ``scenario_snapshot`` holds it
+    whole), the seed, the number of workers, the deterministic time limit,
+    and the versions of stageplan and OR-Tools."""
+    content = json.dumps(scenario.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return {
+        "scenario_sha256": hashlib.sha256(content.encode("utf-8")).hexdigest(),
+        "seed": solve_info.get("seed"),
+        "workers": solve_info.get("workers"),
+        "time_limit_s": solve_info.get("time_limit_s"),
+        "stageplan": _version("stageplan"),
+        "ortools": _version("ortools"),
+    }
+
+
+def _version(package: str) -> str:
+    try:
+        return importlib.metadata.version(package)
+    except importlib.metadata.PackageNotFoundError:
+        return "inconnue"
 
 
 def _plain(value: Any) -> Any:

@@ -89,7 +89,9 @@ def configure_solver(
     parameters.random_seed = seed
     parameters.num_workers = workers
     parameters.max_deterministic_time = time_limit_s
-    parameters.max_time_in_seconds = 3 * time_limit_s + 10
+    # A guard only, far above the deterministic limit: a solve stopped by
+    # the wall clock would not replay, even on a machine under load.
+    parameters.max_time_in_seconds = 10 * time_limit_s + 60
     parameters.interleave_search = workers > 1
     parameters.subsolvers.extend(SUBSOLVERS[:workers])
 
@@ -211,7 +213,7 @@ class StagePlanModel:
 
         ``time_limit_s`` is spent in CP-SAT's deterministic time (about a
         second of this machine each), so that even a run stopped by the limit
-        can be replayed; a wall-clock cap of three times as much only guards
+        can be replayed; a wall-clock cap of ten times as much only guards
         against a much slower machine. ``first_solution_only`` stops at the
         first plan found (the first pass of a solve by parts).
         ``fixed_to_hint`` fixes every hinted variable (the days of
