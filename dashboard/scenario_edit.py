@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -20,7 +21,9 @@ import pandas as pd
 import yaml
 
 from models import Fault, Scenario, ScenarioError, scenario_from_dict
-from models.tables import MAX_FILE_BYTES, read_table
+from models.loading import parse_scenario_yaml
+from models.tables import read_table
+from planner import store
 
 RANGE_COLUMNS = ["start", "end", "label"]
 PREFERRED_COLUMNS = [*RANGE_COLUMNS, "weight"]
@@ -112,7 +115,7 @@ def frame_ranges(frame: pd.DataFrame, *, weight: bool = False) -> list[dict[str,
             "label": "" if _blank(row.get("label")) else str(row["label"]),
         }
         if weight:
-            item["weight"] = 1 if _blank(row.get("weight")) else int(row["weight"])
+            item["weight"] = 1 if _blank(row.get("weight")) else _whole(row["weight"])
         ranges.append(item)
     return ranges
 
@@ -132,6 +135,18 @@ def students_frame(students: Iterable[Mapping[str, Any]]) -> pd.DataFrame:
     return frame
 
 
+def _whole(value: Any) -> Any:
+    """A whole number typed in a table cell as an ``int``; anything else
+    (text, 2.5, infinity) as it is, so that validation names the field."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Integral):  # numpy and pandas integers too
+        return int(value)
+    if isinstance(value, numbers.Real) and math.isfinite(value) and float(value).is_integer():
+        return int(float(value))
+    return value
+
+
 def frame_students(
     frame: pd.DataFrame, original: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
@@ -147,7 +162,7 @@ def frame_students(
             if column in ("repeating", "new_internship"):
                 student[column] = bool(value) if not _blank(value) else column == "new_internship"
             elif column == "reduced_weeks":
-                student[column] = None if _blank(value) or value is pd.NA else int(value)
+                student[column] = None if _blank(value) or value is pd.NA else _whole(value)
             else:
                 student[column] = None if _blank(value) else str(value).strip()
         students.append(student)
@@ -188,33 +203,61 @@ def faults_under(faults: Sequence[Fault], *prefixes: str) -> list[Fault]:
 # --- uploads ---
 
 
-def _check_size(name: str, data: bytes) -> None:
-    if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError([Fault(name, "", "fichier trop volumineux (5 Mo au plus)")])
+_SEPARATE = {
+    "students": "la liste d'élèves",
+    "hosts": "la liste des entreprises",
+    "teachers": "l'équipe pédagogique",
+}
 
 
 def scenario_from_yaml(name: str, data: bytes) -> Scenario:
-    """An uploaded YAML scenario; its class list must be inline."""
-    _check_size(name, data)
-    try:
-        raw = yaml.safe_load(data.decode("utf-8-sig"))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        raise ScenarioError([Fault(name, "", "YAML invalide")]) from None
-    if not isinstance(raw, dict):
-        raise ScenarioError([Fault(name, "", "le scénario doit être un dictionnaire YAML")])
-    students = raw.get("students")
-    if isinstance(students, dict) and "file" in students:
-        raise ScenarioError(
-            [
+    """An uploaded YAML scenario; its lists (class, hosts, team) must be inline.
+
+    Read as a scenario file is (:func:`models.loading.parse_scenario_yaml`:
+    safe loader, size and alias limits, UTF-8, UTF-16, Windows-1252 or
+    Latin-1), so that an upload and a file give the same faults.
+    """
+    raw = parse_scenario_yaml(name, data)
+    separate = [
+        Fault(
+            name,
+            f"{kind}.file",
+            f"{what} est dans un fichier à part : envoyez ce fichier "
+            "(CSV ou XLSX) après avoir chargé le scénario",
+        )
+        for kind, what in _SEPARATE.items()
+        if isinstance(raw.get(kind), dict) and "file" in raw[kind]
+    ]
+    faults = separate + _server_paths(name, raw)
+    if faults:
+        raise ScenarioError(faults)
+    return scenario_from_dict(raw, source=name)
+
+
+#: Fields of a scenario that name a file: an upload may not point at the
+#: server's own files (they would be read with the server's rights).
+_PATH_FIELDS = (
+    ("training", "holiday_calendar", "le calendrier des vacances (utilisez `zone`)"),
+    ("school", "convention_template", "le modèle de convention"),
+    ("school", "attestation_template", "le modèle d'attestation"),
+)
+
+
+def _server_paths(name: str, raw: Mapping[str, Any]) -> list[Fault]:
+    faults = []
+    for section, key, what in _PATH_FIELDS:
+        part = raw.get(section)
+        if isinstance(part, Mapping) and part.get(key) not in (None, ""):
+            faults.append(
                 Fault(
                     name,
-                    "students.file",
-                    "la liste d'élèves est dans un fichier à part : envoyez ce fichier "
-                    "(CSV ou XLSX) après avoir chargé le scénario",
+                    f"{section}.{key}",
+                    f"un scénario envoyé ne peut pas désigner un fichier du serveur ({what}) : "
+                    "retirez ce champ, ou placez le scénario et ses fichiers dans le dossier "
+                    "des scénarios",
                 )
-            ]
-        )
-    return scenario_from_dict(raw, source=name)
+            )
+    return faults
 
 
 def read_class_list(name: str, data: bytes) -> list[dict[str, Any]]:
@@ -256,11 +299,21 @@ def with_table(scenario: Scenario, kind: str, rows: list[dict[str, Any]], source
 
 # --- save as ---
 
+#: First line of every file the dashboard writes. Only such files are
+#: replaced by « Enregistrer »: the bundled and hand-written scenarios keep
+#: their comments and layout (a save rewrites the whole YAML).
+SAVED_MARKER = "# Enregistré depuis le tableau de bord stageplan"
+
 
 def scenario_yaml(scenario: Scenario) -> str:
     """The scenario as YAML (class list inline, every field written)."""
     text: str = yaml.safe_dump(editable(scenario), allow_unicode=True, sort_keys=False, width=100)
     return text
+
+
+def saved_text(scenario: Scenario) -> str:
+    """What a save writes: the marker line, then :func:`scenario_yaml`."""
+    return f"{SAVED_MARKER}\n{scenario_yaml(scenario)}"
 
 
 def save_scenario(scenario: Scenario, name: str, directory: Path) -> Path:
@@ -273,15 +326,55 @@ def save_scenario(scenario: Scenario, name: str, directory: Path) -> Path:
     FileExistsError
         The file exists already.
     """
-    name = name.strip().removesuffix(".yaml").removesuffix(".yml")
-    if not _NAME.match(name):
-        raise ValueError(
-            "nom invalide : lettres sans accent, chiffres, « - » et « _ » seulement "
-            "(64 caractères au plus)"
-        )
-    path = directory / f"{name}.yaml"
-    with path.open("x", encoding="utf-8") as handle:  # "x": fails if it exists
-        handle.write(
-            f"# Enregistré depuis le tableau de bord stageplan\n{scenario_yaml(scenario)}"
-        )
-    return path
+    return save_scenario_as(scenario, name, directory).path
+
+
+def save_scenario_as(scenario: Scenario, name: str, directory: Path) -> store.Saved:
+    """:func:`save_scenario`, with the version written (what a later
+    « Enregistrer » checks against). Atomic: the file appears whole or not at all.
+
+    Raises
+    ------
+    ValueError
+        A name that is not a plain file name (letters, digits, ``-``, ``_``).
+    FileExistsError
+        The file exists already.
+    """
+    path = store.scenario_path(directory, name)
+    return store.Saved(path, store.save_new(path, saved_text(scenario)))
+
+
+def overwrite_scenario(
+    scenario: Scenario, path: Path, expected: store.Version | None, *, force: bool = False
+) -> store.Version:
+    """Replace ``path`` with ``scenario`` if it still holds ``expected``
+    (see :func:`planner.store.save`; the version replaced is kept).
+
+    Raises
+    ------
+    planner.store.VersionConflictError
+        Someone changed the file since ``expected``.
+    """
+    return store.save(path, saved_text(scenario), expected, force=force)
+
+
+def can_overwrite(path: Path, directory: Path) -> bool:
+    """Whether « Enregistrer » may replace ``path``: a ``.yaml`` file of
+    ``directory`` (the scenarios folder) that the dashboard wrote itself."""
+    try:
+        if path.suffix != store.SUFFIX or path.resolve().parent != directory.resolve():
+            return False
+        with path.open(encoding="utf-8") as handle:
+            return handle.readline().rstrip("\r\n") == SAVED_MARKER
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
+def free_name(directory: Path, stem: str) -> str:
+    """``stem-2``, ``stem-3``… : the first name not taken in ``directory``."""
+    base = stem[:60]
+    for number in range(2, 1000):
+        candidate = f"{base}-{number}"
+        if not (directory / f"{candidate}{store.SUFFIX}").exists():
+            return candidate
+    return f"{base}-copie"

@@ -10,17 +10,57 @@ in :class:`Scenario`.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from .dates import DateRange
+from .dates import DateRange, school_year_of
+from .limits import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    MAX_HOSTS,
+    MAX_ID_CHARS,
+    MAX_LIST_ITEMS,
+    MAX_RECORDS,
+    MAX_STUDENTS,
+    MAX_TEACHERS,
+    french_number,
+)
 from .rules import RuleProfile
 
 _FROZEN = ConfigDict(frozen=True, extra="forbid")
 
-Identifier = str
+#: The id of a student, host, teacher or mission (named in every message).
+Identifier = Annotated[str, StringConstraints(max_length=MAX_ID_CHARS)]
+
+
+def _at_most(limit: int, what: str) -> BeforeValidator:
+    """Refuse a list longer than ``limit`` before its items are validated
+    (a monster list is refused at once, with one fault)."""
+
+    def check(value: object) -> object:
+        if isinstance(value, list | tuple) and len(value) > limit:
+            article = "d'" if what[0] in "aeéiouh" else "de "
+            raise ValueError(
+                f"trop {article}{what} : {french_number(len(value))} "
+                f"({french_number(limit)} au plus)"
+            )
+        return value
+
+    return BeforeValidator(check)
+
+
+_RANGES = _at_most(MAX_LIST_ITEMS, "plages de dates")
 
 
 class Route(StrEnum):
@@ -63,6 +103,9 @@ class Training(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Training:
+        first, last = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
+        if not (first <= self.first_date and self.last_date <= last):
+            raise ValueError(f"la formation doit se dérouler entre {FIRST_YEAR} et {LAST_YEAR}")
         if self.last_date <= self.first_date:
             raise ValueError("last_date doit suivre first_date")
         if (self.last_date - self.first_date).days > 4 * 366:
@@ -92,9 +135,11 @@ class MissionWindow(BaseModel):
     start: dt.date
     end: dt.date
     days: int = Field(ge=1, le=100)
-    weekdays: tuple[Weekday, ...] = tuple(Weekday)
+    weekdays: Annotated[tuple[Weekday, ...], _at_most(5, "jours")] = tuple(Weekday)
     max_per_week: int = Field(1, ge=1, le=5)
-    students: Literal["all"] | tuple[Identifier, ...] = "all"
+    students: (
+        Literal["all"] | Annotated[tuple[Identifier, ...], _at_most(MAX_STUDENTS, "élèves")]
+    ) = "all"
 
     @model_validator(mode="after")
     def _check(self) -> MissionWindow:
@@ -117,9 +162,9 @@ class Progression(BaseModel):
 
     model_config = _FROZEN
 
-    blocked: tuple[DateRange, ...] = ()
-    preferred: tuple[PreferredWindow, ...] = ()
-    missions: tuple[MissionWindow, ...] = ()
+    blocked: Annotated[tuple[DateRange, ...], _RANGES] = ()
+    preferred: Annotated[tuple[PreferredWindow, ...], _RANGES] = ()
+    missions: Annotated[tuple[MissionWindow, ...], _at_most(MAX_LIST_ITEMS, "missions")] = ()
 
 
 class Tutor(BaseModel):
@@ -143,7 +188,7 @@ class Host(BaseModel):
         True, description="R10: main activity is selling goods or services"
     )
     capacity: int = Field(1, ge=1, le=1000)
-    closures: tuple[DateRange, ...] = ()
+    closures: Annotated[tuple[DateRange, ...], _RANGES] = ()
     address: str = ""
     postcode: str = ""
     town: str = ""
@@ -169,11 +214,11 @@ class Teacher(BaseModel):
 
     id: Identifier
     name: str
-    subjects: tuple[str, ...] = ()
-    visit_days: tuple[Weekday, ...] = tuple(Weekday)
+    subjects: Annotated[tuple[str, ...], _at_most(MAX_LIST_ITEMS, "matières")] = ()
+    visit_days: Annotated[tuple[Weekday, ...], _at_most(5, "jours")] = tuple(Weekday)
     max_visits_per_week: int = Field(3, ge=0, le=50)
     town: str = ""
-    cohorts: tuple[str, ...] = Field(
+    cohorts: Annotated[tuple[str, ...], _at_most(MAX_LIST_ITEMS, "classes")] = Field(
         (), description="the classes he teaches (may be referent for); empty: every class"
     )
 
@@ -208,7 +253,9 @@ class Student(BaseModel):
     status: Route | None = Field(
         None, description="for route 'distance': the status it follows (scolaire, apprenti...)"
     )
-    reduced_weeks: int | None = Field(None, description="R2: the reduced duration, in weeks")
+    reduced_weeks: int | None = Field(
+        None, ge=0, le=52, description="R2: the reduced duration, in weeks"
+    )
     reduction_reason: str | None = None
     exemption_reason: str | None = Field(None, description="R3: unit 6 dispensed (e.g. VAE)")
     repeating: bool = False
@@ -218,11 +265,11 @@ class Student(BaseModel):
     full_time_months: int = Field(0, ge=0, le=600, description="perfectionnement (§3.3b)")
     part_time_months: int = Field(0, ge=0, le=600, description="perfectionnement (§3.3b)")
     earliest_start: dt.date | None = None
-    unavailable: tuple[DateRange, ...] = ()
+    unavailable: Annotated[tuple[DateRange, ...], _RANGES] = ()
     host: Identifier | None = None
-    host_changes: tuple[HostChange, ...] = Field(
-        (), description="a different host from a date on (a host per period)"
-    )
+    host_changes: Annotated[
+        tuple[HostChange, ...], _at_most(MAX_LIST_ITEMS, "changements d'entreprise")
+    ] = Field((), description="a different host from a date on (a host per period)")
     referent: Identifier | None = Field(
         None, description="R12: the referent teacher; assigned by the planner when empty"
     )
@@ -341,7 +388,9 @@ class SchoolInfo(BaseModel):
     address: str = ""
     town: str = ""
     head: str = Field("", description="the head of school who signs")
-    weekly_hours: float = Field(35, gt=0, le=48, description="R11: hours a week in company")
+    weekly_hours: float = Field(
+        35, gt=0, le=48, allow_inf_nan=False, description="R11: hours a week in company"
+    )
     daily_hours: str = "9 h – 12 h 30 et 13 h 30 – 17 h"
     evaluation: str = (
         "Évaluation conjointe du tuteur et du professeur référent à l'issue de la "
@@ -378,7 +427,7 @@ class SolverSettings(BaseModel):
 
     model_config = _FROZEN
 
-    time_limit_s: float = Field(60.0, gt=0, le=3600)
+    time_limit_s: float = Field(60.0, gt=0, le=3600, allow_inf_nan=False)
     seed: int = Field(0, ge=0, le=2**31 - 1)
     workers: int = Field(
         1, ge=1, le=8, description="1 = the max_lp worker alone; up to 8 distinct CP-SAT workers"
@@ -395,14 +444,16 @@ class Scenario(BaseModel):
     training: Training
     progression: Progression = Progression()
     rules: RuleProfile = RuleProfile()
-    students: tuple[Student, ...]
-    hosts: tuple[Host, ...] = ()
-    teachers: tuple[Teacher, ...] = ()
+    students: Annotated[tuple[Student, ...], _at_most(MAX_STUDENTS, "élèves")]
+    hosts: Annotated[tuple[Host, ...], _at_most(MAX_HOSTS, "entreprises")] = ()
+    teachers: Annotated[tuple[Teacher, ...], _at_most(MAX_TEACHERS, "enseignants")] = ()
     school: SchoolInfo = SchoolInfo()
-    conventions: tuple[ConventionRecord, ...] = ()
+    conventions: Annotated[tuple[ConventionRecord, ...], _at_most(MAX_RECORDS, "conventions")] = ()
     weights: Weights = Weights()
     solver: SolverSettings = SolverSettings()
-    locked: tuple[LockedPeriod, ...] = ()
+    locked: Annotated[
+        tuple[LockedPeriod, ...], _at_most(MAX_RECORDS, "périodes verrouillées")
+    ] = ()
 
     @model_validator(mode="after")
     def _cross_references(self) -> Scenario:
@@ -412,16 +463,23 @@ class Scenario(BaseModel):
             *_duplicates("teachers", [t.id for t in self.teachers]),
             *_duplicates("progression.missions", [m.id for m in self.progression.missions]),
         ]
+        faults += self._progression_faults()
+        # The ids, once (a class of 5,000 with 20,000 records stays fast).
+        ids = _Ids(
+            students={s.id for s in self.students},
+            hosts={h.id for h in self.hosts},
+            teachers={t.id for t in self.teachers},
+        )
         for index, student in enumerate(self.students):
-            faults += self._student_faults(f"students[{index}] (id {student.id})", student)
+            faults += self._student_faults(f"students[{index}] (id {student.id})", student, ids)
         for index, mission in enumerate(self.progression.missions):
             faults += self._mission_faults(
-                f"progression.missions[{index}] (id {mission.id})", mission
+                f"progression.missions[{index}] (id {mission.id})", mission, ids
             )
         for index, lock in enumerate(self.locked):
-            faults += self._lock_faults(f"locked[{index}]", lock)
+            faults += self._lock_faults(f"locked[{index}]", lock, ids)
         for index, record in enumerate(self.conventions):
-            if record.student not in {s.id for s in self.students}:
+            if record.student not in ids.students:
                 faults.append(
                     (f"conventions[{index}].student", f"élève inconnu '{record.student}' (R11)")
                 )
@@ -434,7 +492,35 @@ class Scenario(BaseModel):
         """The training, first to last date."""
         return DateRange(start=self.training.first_date, end=self.training.last_date)
 
-    def _student_faults(self, where: str, student: Student) -> list[tuple[str, str]]:
+    @property
+    def school_years(self) -> DateRange:
+        """The school years of the training: 1 September of the first to
+        31 August of the last (R7 ranges stay inside them)."""
+        first = int(school_year_of(self.training.first_date)[:4])
+        last = int(school_year_of(self.training.last_date)[:4]) + 1
+        return DateRange(start=dt.date(first, 9, 1), end=dt.date(last, 8, 31))
+
+    def _progression_faults(self) -> list[tuple[str, str]]:
+        """R7: blocked dates and preferred windows lie in the school years of
+        the training (a date typed in the wrong year is not silently ignored)."""
+        years = self.school_years
+        faults = []
+        for field, ranges in (
+            ("progression.blocked", self.progression.blocked),
+            ("progression.preferred", self.progression.preferred),
+        ):
+            for index, item in enumerate(ranges):
+                if not (years.start <= item.start and item.end <= years.end):
+                    faults.append(
+                        (
+                            f"{field}[{index}]",
+                            f"{item.start} – {item.end} hors des années scolaires de la "
+                            f"formation ({years.start} – {years.end}) (R7)",
+                        )
+                    )
+        return faults
+
+    def _student_faults(self, where: str, student: Student, ids: _Ids) -> list[tuple[str, str]]:
         faults = []
         if student.earliest_start is not None and student.earliest_start not in self.span:
             faults.append(
@@ -444,7 +530,7 @@ class Scenario(BaseModel):
                     f"({self.span.start} – {self.span.end})",
                 )
             )
-        hosts = {h.id for h in self.hosts}
+        hosts = ids.hosts
         if student.host is not None and student.host not in hosts:
             faults.append((f"{where}.host", f"entreprise inconnue '{student.host}' (R10)"))
         for index, change in enumerate(student.host_changes):
@@ -455,7 +541,7 @@ class Scenario(BaseModel):
                         f"entreprise inconnue '{change.host}' (R10)",
                     )
                 )
-        if student.referent is not None and student.referent not in {t.id for t in self.teachers}:
+        if student.referent is not None and student.referent not in ids.teachers:
             faults.append((f"{where}.referent", f"enseignant inconnu '{student.referent}' (R12)"))
         low, high = self.rules.min_reduced_weeks, self.rules.required_weeks
         if student.reduced_weeks is not None and not low <= student.reduced_weeks <= high:
@@ -468,19 +554,21 @@ class Scenario(BaseModel):
             )
         return faults
 
-    def _mission_faults(self, where: str, mission: MissionWindow) -> list[tuple[str, str]]:
+    def _mission_faults(
+        self, where: str, mission: MissionWindow, ids: _Ids
+    ) -> list[tuple[str, str]]:
         faults = []
         if not (self.span.start <= mission.start and mission.end <= self.span.end):
             faults.append((where, "fenêtre de missions hors de la formation (R6)"))
         if mission.students != "all":
-            unknown = sorted(set(mission.students) - {s.id for s in self.students})
+            unknown = sorted(set(mission.students) - ids.students)
             if unknown:
                 faults.append((f"{where}.students", f"élèves inconnus {', '.join(unknown)} (R6)"))
         return faults
 
-    def _lock_faults(self, where: str, lock: LockedPeriod) -> list[tuple[str, str]]:
+    def _lock_faults(self, where: str, lock: LockedPeriod, ids: _Ids) -> list[tuple[str, str]]:
         faults = []
-        if lock.student not in {s.id for s in self.students}:
+        if lock.student not in ids.students:
             faults.append((f"{where}.student", f"élève inconnu '{lock.student}'"))
         if not (self.span.start <= lock.start and lock.end <= self.span.end):
             faults.append(
@@ -527,6 +615,15 @@ class Scenario(BaseModel):
             cached = (items, {item.id: item for item in items})
             object.__setattr__(self, key, cached)  # frozen model: a private cache
         return cached[1]
+
+
+@dataclass(frozen=True)
+class _Ids:
+    """The ids of a scenario's students, hosts and teachers (cross-references)."""
+
+    students: set[str]
+    hosts: set[str]
+    teachers: set[str]
 
 
 class CrossReferenceError(ValueError):

@@ -7,8 +7,14 @@ between them: date ranges as ``2027-01-04..2027-01-15 (label)``, host changes as
 tutor is spread over ``tutor_name``, ``tutor_function`` and ``tutor_email``.
 
 CSV files may be comma, semicolon or tab separated (Excel's ``sep=;`` first
-line is understood), in UTF-8 (with or without BOM), UTF-16 with BOM
-(Excel's "Unicode text"), Windows-1252 or Latin-1.
+line is understood), in UTF-8 (with or without BOM), UTF-16 (Excel's
+"Unicode text", with or without BOM), UTF-32 with BOM, Windows-1252 or
+Latin-1.
+
+Every table is held to the bounds of :mod:`models.limits` (file size, rows,
+columns, unzipped size of a workbook) and every way it can be wrong ends
+in a :class:`~models.errors.ScenarioError` naming the file (and the line or
+column), never in another exception (issue 7).
 """
 
 from __future__ import annotations
@@ -16,35 +22,151 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import errno
 import io
 import re
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .errors import Fault, ScenarioError
-
-#: Upper bound on a scenario or table file (a class is a few kB).
-MAX_FILE_BYTES = 5_000_000
+from .limits import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    MAX_XLSX_UNZIPPED_BYTES,
+    french_number,
+)
+from .limits import MAX_FILE_BYTES as MAX_FILE_BYTES  # re-exported: callers import it here
 
 Row = dict[str, Any]
 
+#: Byte-order marks, longest first (a UTF-32 LE BOM starts with the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_BINARY = (
+    "fichier binaire ou encodage inconnu : un fichier texte en UTF-8, UTF-16, "
+    "Windows-1252 ou Latin-1 est attendu"
+)
+
+
+def too_big(name: str, limit: int) -> ScenarioError:
+    """The fault of a file over its size limit (``limit`` bytes)."""
+    size = f"{limit / 1_000_000:g}".replace(".", ",")
+    return ScenarioError([Fault(name, "", f"fichier trop volumineux ({size} Mo au plus)")])
+
 
 def decode_text(data: bytes, name: str) -> str:
-    """Text of a file exported by school software: UTF-16 when it starts
-    with its BOM, else UTF-8 (with or without BOM), then Windows-1252 and
-    Latin-1."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """Text of a file exported by school software: UTF-32 or UTF-16 when it
+    starts with its BOM, UTF-16 without BOM when every other byte is zero,
+    else UTF-8 (with or without BOM), then Windows-1252 and Latin-1.
+
+    Raises
+    ------
+    ScenarioError
+        A file that is not text (NUL or many control characters), or whose
+        BOM announces an encoding it does not follow.
+    """
+    for bom, encoding, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _text_only(data.decode(encoding), name)
+            except UnicodeDecodeError:
+                raise ScenarioError([Fault(name, "", f"encodage illisible ({label})")]) from None
+    wide = _utf16_without_bom(data)
+    if wide is not None:
         try:
-            return data.decode("utf-16")
+            return _text_only(data.decode(wide), name)
         except UnicodeDecodeError:
-            raise ScenarioError([Fault(name, "", "encodage illisible (UTF-16)")]) from None
+            pass  # not UTF-16 after all: read as 8-bit text below
     for encoding in ("utf-8-sig", "cp1252", "latin-1"):
         try:
-            return data.decode(encoding)
+            return _text_only(data.decode(encoding), name)
         except UnicodeDecodeError:
             continue
     raise ScenarioError([Fault(name, "", "encodage illisible")])  # pragma: no cover
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le`` or ``-be`` for BOM-less UTF-16 text (mostly ASCII, so
+    every other byte is zero), None otherwise."""
+    if len(data) < 4 or len(data) % 2:
+        return None
+    even, odd = data[0::2].count(0), data[1::2].count(0)
+    half = len(data) // 4  # more than half the bytes of one parity are zero
+    if odd > half and even == 0:
+        return "utf-16-le"
+    if even > half and odd == 0:
+        return "utf-16-be"
+    return None
+
+
+_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _text_only(text: str, name: str) -> str:
+    """``text`` unless it is binary junk: a NUL, or more than 1 character
+    in 20 being a control character other than tab and line breaks."""
+    if "\x00" in text or len(_CONTROLS.findall(text)) * 20 > len(text):
+        raise ScenarioError([Fault(name, "", _BINARY)])
+    return text
+
+
+def read_file_bytes(path: Path, owner: str, field: str, limit: int) -> bytes:
+    """The bytes of a file named by a user, at most ``limit`` of them.
+
+    Parameters
+    ----------
+    path
+        The file (a scenario, or a table that a scenario names).
+    owner, field
+        Where the path was given (the scenario file and field, e.g.
+        ``students.file``; the file itself and ``""`` for a scenario):
+        a missing or unreadable file is a fault there.
+    limit
+        Its size limit in bytes: no more than ``limit + 1`` bytes are read,
+        so that the caller's size check refuses a larger file (as a fault
+        of that file) without reading it whole.
+
+    Raises
+    ------
+    ScenarioError
+        Missing, unreadable or not a regular file (a folder, a device such
+        as ``/dev/zero``, a pipe: never read).
+    """
+    shown = _shorten(_CONTROLS.sub("?", str(path).replace("\x00", "?")), 200)
+    try:
+        if path.exists() and not path.is_file():
+            reason = "c'est un dossier" if path.is_dir() else "ce n'est pas un fichier ordinaire"
+            raise ScenarioError([Fault(owner, field, f"fichier illisible {shown} ({reason})")])
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = _OS_REASONS.get(getattr(error, "errno", None) or 0, "chemin invalide")
+        raise ScenarioError(
+            [Fault(owner, field, f"fichier illisible {shown} ({reason})")]
+        ) from None
+    return data
+
+
+_OS_REASONS = {
+    errno.ENOENT: "fichier introuvable",
+    errno.EACCES: "accès refusé",
+    errno.EPERM: "accès refusé",
+    errno.EISDIR: "c'est un dossier",
+    errno.ENOTDIR: "un élément du chemin n'est pas un dossier",
+    errno.ENAMETOOLONG: "nom de fichier trop long",
+    errno.ELOOP: "trop de liens symboliques",
+    errno.EIO: "erreur de lecture du disque",
+}
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def read_table(name: str, data: bytes, kind: str) -> list[Row]:
@@ -62,20 +184,27 @@ def read_table(name: str, data: bytes, kind: str) -> list[Row]:
     Raises
     ------
     ScenarioError
-        An unreadable, oversized or empty table, or an unknown file type.
+        An unreadable, oversized or empty table, an unknown file type, a
+        missing ``id`` or ``name`` column, a column given twice, or more rows
+        than :data:`models.limits.MAX_ROWS` allows.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise ScenarioError([Fault(name, "", "fichier trop volumineux (5 Mo au plus)")])
+        raise too_big(name, MAX_FILE_BYTES)
     suffix = Path(name).suffix.lower()
+    max_rows = MAX_ROWS[kind]
     if suffix in (".csv", ".txt"):
-        cells = _csv_cells(decode_text(data, name))
+        header, cells = _csv_cells(name, decode_text(data, name), max_rows)
     elif suffix in (".xlsx", ".xlsm"):
-        cells = _xlsx_cells(name, data)
+        header, cells = _xlsx_cells(name, data, max_rows)
     else:
         raise ScenarioError([Fault(name, "", "type de fichier inconnu (CSV ou XLSX attendu)")])
     rows = [row for row in (_row(kind, record) for record in cells) if row]
     if not rows:
         raise ScenarioError([Fault(name, "", f"la liste est vide : {_KIND_LABELS[kind]}")])
+    _check_header(name, header)
+    if len(rows) > max_rows:
+        message = f"trop de lignes : {french_number(max_rows)} {_KIND_NOUNS[kind]} au plus"
+        raise ScenarioError([Fault(name, "", message)])
     return rows
 
 
@@ -93,15 +222,11 @@ def read_table_file(path: Path, kind: str, owner: str, field: str) -> list[Row]:
         (``teachers.file``): a table that cannot be read at all (missing,
         empty, unknown type) is a fault there, its message naming the table.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        message = f"fichier illisible {path} ({error.strerror})"
-        raise ScenarioError([Fault(owner, field, message)]) from None
+    data = read_file_bytes(path, owner, field, MAX_FILE_BYTES)
     try:
         return read_table(path.name, data, kind)
     except ScenarioError as error:
-        faults = [Fault(owner, field, f"{fault.file} : {fault.message}") for fault in error.faults]
+        faults = [Fault(owner, field, str(fault)) for fault in error.faults]
         raise ScenarioError(faults) from None
 
 
@@ -110,6 +235,34 @@ _KIND_LABELS = {
     "hosts": "aucune entreprise",
     "teachers": "aucun enseignant",
 }
+_KIND_NOUNS = {"students": "élèves", "hosts": "entreprises", "teachers": "enseignants"}
+#: Columns every table needs (a student, a host, a teacher has an id and a name).
+_REQUIRED_COLUMNS = ("id", "name")
+
+
+def _check_header(name: str, header: list[str]) -> None:
+    """A table names each column once, with ``id`` and ``name`` among them."""
+    faults = []
+    seen: set[str] = set()
+    for column in header:
+        if column and column in seen:
+            shown = _shorten(column, 60)
+            faults.append(Fault(name, shown, f"colonne « {shown} » en double"))
+        seen.add(column)
+    read = ", ".join(_shorten(c, 40) for c in header[:12] if c) + (
+        " …" if len(header) > 12 else ""
+    )
+    for column in _REQUIRED_COLUMNS:
+        if column not in seen:
+            message = (
+                f"colonne obligatoire « {column} » absente (colonnes lues : {read or 'aucune'})"
+            )
+            if len(header) == 1:
+                message += " ; séparateur attendu : virgule, point-virgule ou tabulation"
+            faults.append(Fault(name, column, message))
+    if faults:
+        raise ScenarioError(faults)
+
 
 #: Delimiters a CSV export may use, most likely first (French Excel: ``;``).
 _DELIMITERS = (";", ",", "\t")
@@ -124,7 +277,9 @@ def _delimiter(header: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_cells(text: str) -> list[dict[str, str]]:
+def _csv_cells(name: str, text: str, max_rows: int) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and the non-empty records of a CSV table; reading stops
+    one record past ``max_rows`` (the caller refuses the table)."""
     lines = text.splitlines(keepends=True)
     while lines and not lines[0].strip():
         lines.pop(0)  # blank lines before the header
@@ -133,45 +288,99 @@ def _csv_cells(text: str) -> list[dict[str, str]]:
     if first.lower().startswith("sep=") and len(first) == 5:
         delimiter = first[4]  # Excel's hint: "sep=;"
         lines.pop(0)
-    header = lines[0] if lines else ""
-    # Excel's dialect (doubled quotes inside quoted cells) with the file's delimiter.
-    reader = csv.DictReader(
-        io.StringIO("".join(lines)), dialect=csv.excel, delimiter=delimiter or _delimiter(header)
-    )
-    records = []
-    for row in reader:
-        records.append(
-            {
+    delimiter = delimiter or _delimiter(lines[0] if lines else "")
+    skipped = len(text.splitlines()) - len(lines)  # blank and "sep=" lines before the header
+    records: list[dict[str, str]] = []
+    source = io.StringIO("".join(lines))
+    reader: csv.DictReader[str] | None = None
+    try:
+        # Excel's dialect (doubled quotes inside quoted cells) with the file's delimiter.
+        reader = csv.DictReader(source, dialect=csv.excel, delimiter=delimiter)
+        header = [column.strip() for column in reader.fieldnames or ()]
+        if len(header) > MAX_COLUMNS:
+            message = f"trop de colonnes : {french_number(MAX_COLUMNS)} au plus"
+            raise ScenarioError([Fault(name, f"ligne {skipped + 1}", message)])
+        for row in reader:
+            record = {
                 key.strip(): value.strip()
                 for key, value in row.items()
                 if isinstance(key, str) and isinstance(value, str) and value.strip()
             }
-        )
-    return records
+            if record:
+                records.append(record)
+            if len(records) > max_rows:
+                break
+    except (csv.Error, TypeError) as error:  # TypeError: a "sep=" line naming no delimiter
+        # The reader counts the lines it has read whole: the fault is on the next one.
+        line = f"ligne {skipped + reader.line_num + 1}" if reader is not None else ""
+        raise ScenarioError([Fault(name, line, _csv_problem(error))]) from None
+    return header, records
 
 
-def _xlsx_cells(name: str, data: bytes) -> list[dict[str, str]]:
+def _csv_problem(error: Exception) -> str:
+    text = str(error)
+    if "field limit" in text:
+        limit = french_number(csv.field_size_limit())
+        return f"cellule trop longue ({limit} caractères au plus)"
+    if "new-line" in text:
+        return "retour à la ligne isolé dans une cellule (fichier CSV abîmé ou binaire ?)"
+    return "CSV illisible (guillemets ou séparateurs mal placés)"
+
+
+def _xlsx_cells(name: str, data: bytes, max_rows: int) -> tuple[list[str], list[dict[str, str]]]:
+    """The header (first row) and the non-empty records of the first sheet;
+    reading stops one record past ``max_rows`` (the caller refuses the table)."""
     import openpyxl  # only XLSX tables need it
 
+    _check_unzipped_size(name, data)
+    records: list[dict[str, str]] = []
+    header: list[str] = []
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            lines = list(book.worksheets[0].iter_rows(values_only=True))
+            sheet = book.worksheets[0]
+            # The <dimension> a writer records may be wrong or missing (rows
+            # past it would be lost): read every row, up to the limits.
+            sheet.reset_dimensions()
+            lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
+            first = next(lines, None)
+            header = [_xlsx_text(cell) if cell is not None else "" for cell in first or ()]
+            for line in lines:
+                record = {
+                    column: _xlsx_text(value)
+                    for column, value in zip(header, line, strict=False)
+                    if column and value is not None and _xlsx_text(value)
+                }
+                if record:
+                    records.append(record)
+                if len(records) > max_rows:
+                    break
         finally:
             book.close()
     except Exception:  # openpyxl raises many kinds on a damaged file
         raise ScenarioError([Fault(name, "", "classeur Excel illisible")]) from None
-    if not lines:
-        return []
-    header = [str(cell).strip() if cell is not None else "" for cell in lines[0]]
-    return [
-        {
-            column: _xlsx_text(value)
-            for column, value in zip(header, line, strict=False)
-            if column and value is not None and _xlsx_text(value)
-        }
-        for line in lines[1:]
-    ]
+    while header and not header[-1]:
+        header.pop()
+    if len(header) > MAX_COLUMNS:
+        message = f"trop de colonnes : {french_number(MAX_COLUMNS)} au plus"
+        raise ScenarioError([Fault(name, "ligne 1", message)])
+    return header, records
+
+
+def _check_unzipped_size(name: str, data: bytes) -> None:
+    """Refuse a workbook whose parts unzip to more than the limit (a small
+    file that would expand to gigabytes)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise ScenarioError(
+            [Fault(name, "", "classeur Excel illisible (ce n'est pas un fichier XLSX)")]
+        ) from None
+    if unzipped > MAX_XLSX_UNZIPPED_BYTES:
+        limit = MAX_XLSX_UNZIPPED_BYTES // 1_000_000
+        message = f"classeur Excel trop volumineux une fois décompressé ({limit} Mo au plus)"
+        raise ScenarioError([Fault(name, "", message)])
 
 
 def _xlsx_text(value: object) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 from page_support import DEFAULT, ROOT
 
 from dashboard import scenario_edit as edit
@@ -89,3 +90,21 @@ def test_host_and_team_lists_replace_theirs_and_cross_references_are_checked() -
     fields = {f.field for f in raised.value.faults}
     assert "students[4] (id e05).host" in fields  # distripro is no longer listed (R10)
     assert all(f.file == "ent.csv" for f in raised.value.faults)
+
+
+@pytest.mark.parametrize(
+    ("section", "key"),
+    [
+        ("training", "holiday_calendar"),
+        ("school", "convention_template"),
+        ("school", "attestation_template"),
+    ],
+)
+def test_an_uploaded_scenario_may_not_name_a_file_of_the_server(section: str, key: str) -> None:
+    raw = edit.editable(load_scenario(DEFAULT))
+    raw.setdefault(section, {})[key] = "/dev/zero"
+    data = yaml.safe_dump(raw, allow_unicode=True).encode("utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        edit.scenario_from_yaml("envoi.yaml", data)
+    (fault,) = [f for f in caught.value.faults if f.field == f"{section}.{key}"]
+    assert fault.file == "envoi.yaml" and "fichier du serveur" in fault.message

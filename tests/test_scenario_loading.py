@@ -276,11 +276,8 @@ def test_invalid_yaml_syntax_gives_the_line(tmp_path):
 
     (fault,) = load_faults(path)
 
-    assert (fault.file, fault.field, fault.message) == (
-        "scenario.yaml",
-        "ligne 5",
-        "YAML invalide",
-    )
+    assert (fault.file, fault.field) == ("scenario.yaml", "ligne 5")
+    assert fault.message.startswith("YAML invalide : syntaxe")
 
 
 def test_missing_file_is_a_scenario_error(tmp_path):
@@ -368,5 +365,7 @@ def test_python_object_tag_is_refused_not_executed(tmp_path):
 
     (fault,) = load_faults(path)
 
-    assert fault.message == "YAML invalide"
+    assert fault.field == "ligne 1"
+    assert fault.message.startswith("YAML invalide : étiquette « tag:yaml.org,2002:python/object")
+    assert "refusée" in fault.message
     assert not marker.exists()
