@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard import state
+from dashboard.ui import plain
 
 PAGES = Path(__file__).resolve().parent / "pages"
 
@@ -27,7 +28,7 @@ def _watch_solve() -> None:
     job = state.running_job()
     if job is None or job.done:
         st.rerun()
-    st.info(f"Calcul en cours pour « {job.label} »… ({job.elapsed_s:.0f} s)")
+    st.info(f"Calcul en cours pour « {plain(job.label)} »… ({job.elapsed_s:.0f} s)")
 
 
 navigation = st.navigation(
@@ -48,8 +49,8 @@ navigation = st.navigation(
 
 with st.sidebar:
     st.caption("Scénario courant")
-    st.markdown(f"**{state.current_label()}**")
-    st.caption(state.current_scenario().name)
+    st.markdown(f"**{plain(state.current_label())}**")
+    st.caption(plain(state.current_scenario().name))
     if state.running_job() is not None:
         _watch_solve()
 

@@ -4,11 +4,16 @@ Every figure is built from small pure pieces: the calendar's shaded ranges
 (school holidays, public holidays, blocked dates, merged into ranges), the
 rows (one per student), and one bar trace per period kind, so that a class
 of 200 students stays a handful of traces and shapes. Text is French.
+
+Plotly reads HTML tags in every text it draws (titles, tick labels, hover
+texts, legends): each user-provided text (names, towns, labels, scenario
+labels) goes in through :func:`esc`, so that it shows as written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -75,6 +80,13 @@ _ROW_PX = 20
 _FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 12}
 
 DateSpan = tuple[dt.date, dt.date]
+
+
+def esc(text: object) -> str:
+    """A user-provided text for a plotly figure: ``&``, ``<`` and ``>`` as
+    HTML entities (plotly shows them as the characters, and takes no tag
+    from the text)."""
+    return html.escape(str(text), quote=False)
 
 
 # --- dates and calendar ranges ---
@@ -215,11 +227,12 @@ def gantt_students(
 
 
 def row_labels(students: Sequence[Student]) -> dict[str, str]:
-    """Row label per student id: the name, with the id when names repeat."""
+    """Row label per student id: the name, with the id when names repeat
+    (escaped, :func:`esc`: the labels are the figure's tick texts)."""
     counts: dict[str, int] = defaultdict(int)
     for s in students:
         counts[s.name] += 1
-    return {s.id: s.name if counts[s.name] == 1 else f"{s.name} ({s.id})" for s in students}
+    return {s.id: esc(s.name if counts[s.name] == 1 else f"{s.name} ({s.id})") for s in students}
 
 
 def exempt_count(scenario: Scenario) -> int:
@@ -249,13 +262,17 @@ def period_segments(period: Period, dates: Sequence[dt.date]) -> list[DateSpan]:
 
 
 def period_hover(period: Period, label: str, host_name: str) -> str:
-    """Hover text of a period: who, kind, dates, weeks, host, holiday days."""
+    """Hover text of a period: who, kind, dates, weeks, host, holiday days.
+
+    ``label`` is a row label (:func:`row_labels`, escaped already);
+    ``host_name`` is escaped here.
+    """
     kind = KIND_LABELS[period.kind]
     days = f"{period.days_in_company} jour" + ("s" if period.days_in_company > 1 else "")
     return (
         f"<b>{label}</b><br>{kind} du {fr_date(period.start)} au {fr_date(period.end)}<br>"
         f"{fr_weeks(period.weeks)} · {days} en entreprise<br>"
-        f"Entreprise : {host_name}<br>Jours en vacances : {period.holiday_days}"
+        f"Entreprise : {esc(host_name)}<br>Jours en vacances : {period.holiday_days}"
     )
 
 
@@ -407,7 +424,7 @@ def student_gantt(plan: Plan, scenario: Scenario, calendar: Calendar, student_id
     rows = gantt_students(scenario, [student_id], include_exempt=True)
     if not rows:
         raise KeyError(f"élève inconnu : {student_id}")
-    figure = _gantt(plan, scenario, calendar, rows, f"Périodes de {rows[0].name}")
+    figure = _gantt(plan, scenario, calendar, rows, f"Périodes de {esc(rows[0].name)}")
     figure.update_layout(height=250, bargap=0.45)
     return figure
 
@@ -425,7 +442,7 @@ def stacked_gantts(plans: Mapping[str, tuple[Plan, Scenario, Calendar]]) -> Any:
         shared_xaxes=True,
         vertical_spacing=min(0.08, 0.3 / len(items)),
         row_heights=[h / sum(heights) for h in heights],
-        subplot_titles=[label for label, _ in items],
+        subplot_titles=[esc(label) for label, _ in items],
     )
     shapes: list[dict[str, Any]] = []
     first = min(calendar.first_date for _, (_, _, calendar) in items)
@@ -551,7 +568,7 @@ def progression_timeline(scenario: Scenario, calendar: Calendar | None = None) -
                 base=[r.start.isoformat() for r in ranges],
                 x=[((r.end - r.start).days + 1) * _MS_PER_DAY for r in ranges],
                 hovertext=[
-                    f"<b>{r.label or name}</b><br>du {fr_date(r.start)} au {fr_date(r.end)}"
+                    f"<b>{esc(r.label or name)}</b><br>du {fr_date(r.start)} au {fr_date(r.end)}"
                     + (f"<br>poids {r.weight}" if hasattr(r, "weight") else "")
                     for r in ranges
                 ],
@@ -630,14 +647,14 @@ def _load_bars(
     counts = [load[teacher.id, monday] for monday in weeks]
     limit = teacher.max_visits_per_week
     return go.Bar(
-        name=teacher.name,
+        name=esc(teacher.name),
         x=[monday.isoformat() for monday in weeks],
         y=counts,
         width=[5 * _MS_PER_DAY] * len(weeks),
         offset=0,
         marker={"color": [OVER_COLOUR if n > limit else VISIT_COLOUR for n in counts]},
         hovertext=[
-            f"<b>{teacher.name}</b><br>Semaine du {fr_date(monday)}<br>"
+            f"<b>{esc(teacher.name)}</b><br>Semaine du {fr_date(monday)}<br>"
             f"{_plural(n, 'visite')} (au plus {limit} par semaine)"
             for monday, n in zip(weeks, counts, strict=True)
         ],
@@ -658,7 +675,9 @@ def _capacity_line(
         y=[teacher.max_visits_per_week] * 2,
         mode="lines",
         line={"color": CAPACITY_COLOUR, "dash": "dash", "width": 1.5},
-        hovertext=f"{teacher.name} : au plus {teacher.max_visits_per_week} visites par semaine",
+        hovertext=(
+            f"{esc(teacher.name)} : au plus {teacher.max_visits_per_week} visites par semaine"
+        ),
         hoverinfo="text",
         legendgroup="capacity",
         showlegend=legend,
@@ -693,7 +712,7 @@ def teacher_load_chart(plan: Plan, scenario: Scenario, calendar: Calendar) -> An
         shared_xaxes=True,
         vertical_spacing=min(0.06, 0.4 / len(teachers)),
         subplot_titles=[
-            f"{names[t.id]} — {_plural(totals[t.id], 'visite')}, "
+            f"{esc(names[t.id])} — {_plural(totals[t.id], 'visite')}, "
             f"au plus {t.max_visits_per_week} par semaine"
             for t in teachers
         ],
@@ -752,14 +771,19 @@ def teacher_students(plan: Plan, scenario: Scenario, teacher_id: str) -> list[St
 
 
 def visit_hover(visit: Visit, label: str, host: Host | None) -> str:
-    """Hover text of a visit: who, when, where (the host), the tutor."""
+    """Hover text of a visit: who, when, where (the host), the tutor.
+
+    ``label`` is a row label (:func:`row_labels`, escaped already); the
+    host's texts are escaped here.
+    """
     text = f"<b>Visite — {label}</b><br>{fr_weekday_date(visit.date)}"
     if host is not None:
-        text += f"<br>{host.name}<br>{', '.join(p for p in (host.address, host.town) if p)}"
+        place = ", ".join(p for p in (host.address, host.town) if p)
+        text += f"<br>{esc(host.name)}<br>{esc(place)}"
         if host.tutor is not None:
-            text += f"<br>Tuteur : {host.tutor.name}"
+            text += f"<br>Tuteur : {esc(host.tutor.name)}"
     elif visit.town:
-        text += f"<br>{visit.town}"
+        text += f"<br>{esc(visit.town)}"
     return text
 
 
@@ -805,7 +829,7 @@ def teacher_gantt(plan: Plan, scenario: Scenario, calendar: Calendar, teacher_id
     KeyError
         When ``teacher_id`` is not a teacher of the scenario.
     """
-    name = teacher_names(scenario)[teacher_id]
+    name = esc(teacher_names(scenario)[teacher_id])
     rows = teacher_students(plan, scenario, teacher_id)
     labels = row_labels(rows)
     markers = visit_markers(plan, scenario, labels, teacher_id)

@@ -6,6 +6,14 @@ script thread in a :class:`SolveJob` (a ``threading.Thread`` with a
 thread-safe progress record); the pages poll it. Results are cached by a
 hash of the scenario and of the solver settings, so that re-running a page
 never solves an unchanged scenario again.
+
+Sessions never share state: everything of a teacher's session (scenario,
+results, cache, job, the file it was loaded from and that file's version)
+lives in ``st.session_state``. Process-wide are only the calendars (keyed
+by the full scenario hash: identical scenarios share one) and the
+:class:`SolveQueue`, which lets at most ``STAGEPLAN_MAX_SOLVES`` solves run
+at once (default: one per two cores, at least one), first come first
+served, with at most ``STAGEPLAN_MAX_WAITING`` (default 8) waiting.
 """
 
 from __future__ import annotations
@@ -15,14 +23,17 @@ import json
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import MutableMapping
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from models import Calendar, Plan, Scenario, load_scenario
+from dashboard.scenario_edit import can_overwrite
+from models import Calendar, Plan, Scenario, ScenarioError, load_scenario
+from planner import store
 from planner.calendar import build_calendar
 from planner.formulation import Progress, StopHandle
 from planner.replan import ReplanResult, replan
@@ -48,6 +59,7 @@ K_SYNC = "stageplan.sync_solve"
 K_NOTICE = "stageplan.notice"
 K_PREVIOUS = "stageplan.previous"
 K_REPLANS = "stageplan.replans"
+K_ORIGIN = "stageplan.origin"
 
 
 def _session() -> MutableMapping[str, Any]:
@@ -73,6 +85,8 @@ def set_scenario(scenario: Scenario, label: str, source: Path | None = None) -> 
     session[K_LABEL] = label
     session[K_SOURCE] = str(source) if source is not None else ""
     session[K_REVISION] = int(session.get(K_REVISION, 0)) + 1
+    if source is not None:  # edits and imports keep the file « Enregistrer » writes to
+        session[K_ORIGIN] = _origin_of(scenario, Path(source))
 
 
 def current_scenario() -> Scenario:
@@ -90,6 +104,47 @@ def current_source() -> str:
     """The file the current scenario comes from ('' once edited or uploaded)."""
     ensure_initialised()
     return str(_session().get(K_SOURCE, ""))
+
+
+@dataclass(frozen=True)
+class Origin:
+    """The file « Enregistrer » replaces, and its version when this session
+    read it (the save is refused if the file changed since)."""
+
+    path: Path
+    version: store.Version
+
+
+def scenario_origin() -> Origin | None:
+    """The file the current scenario was loaded from (or last saved to), if
+    « Enregistrer » may replace it (see :func:`dashboard.scenario_edit.can_overwrite`)."""
+    ensure_initialised()
+    found: Origin | None = _session().get(K_ORIGIN)
+    return found
+
+
+def set_origin(path: Path, version: store.Version) -> None:
+    """After a save: the file and version later saves check against."""
+    _session()[K_ORIGIN] = Origin(Path(path), version)
+
+
+def _origin_of(scenario: Scenario, source: Path) -> Origin | None:
+    """The origin of a scenario just loaded from ``source``, if it may be
+    replaced. The version is confirmed by reading the file again: if it
+    changed meanwhile, the token is one no file has, so the first save
+    meets a conflict instead of overwriting a change unseen."""
+    if not can_overwrite(source, SCENARIOS_DIR):
+        return None
+    before = store.version_of(source)
+    if before is None:
+        return None
+    try:
+        again = load_scenario(source)
+    except ScenarioError:
+        return Origin(source, store.UNCONFIRMED)
+    if again != scenario or store.version_of(source) != before:
+        return Origin(source, store.UNCONFIRMED)
+    return Origin(source, before)
 
 
 def revision() -> int:
@@ -268,21 +323,155 @@ def calendar_of(scenario: Scenario) -> Calendar:
     return found
 
 
+# --- the queue of solves (process-wide) ---
+
+#: Environment variable: how many solves may run at once on the server.
+MAX_SOLVES_ENV = "STAGEPLAN_MAX_SOLVES"
+#: Environment variable: how many solves may wait for their turn.
+MAX_WAITING_ENV = "STAGEPLAN_MAX_WAITING"
+#: Default of ``STAGEPLAN_MAX_WAITING``.
+DEFAULT_MAX_WAITING = 8
+
+
+def _env_count(name: str, default: int, least: int) -> int:
+    try:
+        return max(least, int(os.environ.get(name, "") or default))
+    except ValueError:
+        return default
+
+
+def default_max_solves() -> int:
+    """One solve per two cores (a CP-SAT solve keeps a core busy), at least one."""
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+class QueueFullError(Exception):
+    """Too many solves wait already; the message is French."""
+
+
+class SolveQueue:
+    """At most ``limit`` solves run at once, the others wait in turn (first
+    come, first served); at most ``capacity`` wait, further ones are refused.
+
+    Shared by every session of the server (one per process); it holds the
+    jobs only while they wait or run, never a session's results.
+    """
+
+    def __init__(self, limit: int, capacity: int) -> None:
+        self.limit = max(1, limit)
+        self.capacity = max(0, capacity)
+        self._condition = threading.Condition()
+        self._running = 0
+        self._waiting: deque[SolveJob] = deque()
+        self._admitted: set[SolveJob] = set()  # given a place to run, thread not there yet
+
+    def submit(self, job: SolveJob) -> None:
+        """Take a place in the queue for ``job`` (before its thread starts).
+
+        Raises
+        ------
+        QueueFullError
+            ``capacity`` solves wait already and none could start at once.
+        """
+        with self._condition:
+            if self._running < self.limit and not self._waiting:
+                self._running += 1  # a free place: it is the job's at once
+                self._admitted.add(job)
+                return
+            if len(self._waiting) >= self.capacity:
+                raise QueueFullError(
+                    f"Le serveur est occupé : {self._running} calcul(s) en cours et "
+                    f"{len(self._waiting)} en attente, le maximum. Réessayez dans quelques "
+                    "minutes (votre scénario est conservé)."
+                )
+            self._waiting.append(job)
+
+    def withdraw(self, job: SolveJob) -> None:
+        """Give up ``job``'s place (its thread could not start)."""
+        with self._condition:
+            if job in self._admitted:
+                self._admitted.discard(job)
+                self._running -= 1
+            elif job in self._waiting:
+                self._waiting.remove(job)
+            self._condition.notify_all()
+
+    def acquire(self, job: SolveJob) -> bool:
+        """Wait for ``job``'s turn; False if it was stopped while waiting."""
+        with self._condition:
+            if job in self._admitted:
+                self._admitted.discard(job)
+                return True
+            if job not in self._waiting:
+                self._waiting.append(job)  # run without submit (tests, scripts)
+            while True:
+                if self._waiting[0] is job and self._running < self.limit:
+                    self._waiting.popleft()
+                    self._running += 1
+                    self._condition.notify_all()
+                    return True  # even if stopped: CP-SAT stops at once, keeps what it has
+                if job.stop_requested:
+                    self._waiting.remove(job)
+                    self._condition.notify_all()
+                    return False
+                self._condition.wait(timeout=1.0)
+
+    def release(self) -> None:
+        """A running solve has ended: the next one may start."""
+        with self._condition:
+            self._running -= 1
+            self._condition.notify_all()
+
+    def wake(self) -> None:
+        """Let waiting jobs look again (one was stopped)."""
+        with self._condition:
+            self._condition.notify_all()
+
+    def ahead(self, job: SolveJob) -> int | None:
+        """Solves before ``job`` (running, then waiting ahead); None once it runs."""
+        with self._condition:
+            if job not in self._waiting:
+                return None
+            return self._running + self._waiting.index(job)
+
+    @property
+    def counts(self) -> tuple[int, int]:
+        """(running, waiting) now."""
+        with self._condition:
+            return self._running, len(self._waiting)
+
+
+#: The server's queue of solves.
+SOLVE_QUEUE = SolveQueue(
+    _env_count(MAX_SOLVES_ENV, default_max_solves(), 1),
+    _env_count(MAX_WAITING_ENV, DEFAULT_MAX_WAITING, 0),
+)
+
+
 # --- the background solve ---
 
 
 class SolveJob:
     """One solve of a scenario, on a background thread or on the caller's.
 
-    The solver thread writes the progress and the result under a lock; the
-    script thread reads them. :meth:`stop` asks CP-SAT to stop and keeps
-    the best plan found so far.
+    The job first waits for its turn in ``queue`` (:data:`SOLVE_QUEUE` by
+    default). The solver thread writes the progress and the result under a
+    lock; the script thread reads them. :meth:`stop` asks CP-SAT to stop
+    and keeps the best plan found so far; before its turn, it takes the job
+    out of the queue (no result, :attr:`cancelled`).
     """
 
-    def __init__(self, scenario: Scenario, settings: SolveSettings, label: str) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        settings: SolveSettings,
+        label: str,
+        queue: SolveQueue | None = None,
+    ) -> None:
         self.scenario = scenario
         self.settings = settings
         self.label = label
+        self.queue = queue if queue is not None else SOLVE_QUEUE
         self.handle = StopHandle()
         self._lock = threading.Lock()
         self._progress: Progress | None = None
@@ -290,6 +479,7 @@ class SolveJob:
         self._error: str | None = None
         self._started = time.monotonic()
         self._ended: float | None = None
+        self._cancelled = False
         self._thread: threading.Thread | None = None
 
     def _on_progress(self, progress: Progress) -> None:
@@ -297,7 +487,15 @@ class SolveJob:
             self._progress = progress
 
     def run(self) -> None:
-        """Solve on the calling thread (what the background thread runs)."""
+        """Wait for the turn, then solve on the calling thread (what the
+        background thread runs)."""
+        if not self.queue.acquire(self):
+            with self._lock:
+                self._cancelled = True
+                self._ended = time.monotonic()
+            return
+        with self._lock:
+            self._started = time.monotonic()  # the time spent waiting is not solving
         try:
             result = self._work()
         except Exception as error:  # shown to the teacher, never a traceback
@@ -305,6 +503,8 @@ class SolveJob:
                 self._error = f"{type(error).__name__} : {error}"
                 self._ended = time.monotonic()
             return
+        finally:
+            self.queue.release()
         with self._lock:
             self._result = result
             self._ended = time.monotonic()
@@ -321,12 +521,28 @@ class SolveJob:
         return self
 
     def stop(self) -> None:
-        """Ask the solve to stop; the best plan so far is kept."""
+        """Ask the solve to stop; the best plan so far is kept. A job still
+        waiting for its turn leaves the queue."""
         self.handle.request()
+        self.queue.wake()
 
     @property
     def stop_requested(self) -> bool:
         return self.handle.requested
+
+    @property
+    def ahead(self) -> int | None:
+        """Solves to wait for before this one starts; None once it has started."""
+        with self._lock:
+            if self._ended is not None:
+                return None
+        return self.queue.ahead(self)
+
+    @property
+    def cancelled(self) -> bool:
+        """Stopped before its turn came: no result."""
+        with self._lock:
+            return self._cancelled
 
     @property
     def done(self) -> bool:
@@ -360,9 +576,14 @@ class ReplanJob(SolveJob):
     :func:`planner.replan.replan` reports none), on a background thread."""
 
     def __init__(
-        self, scenario: Scenario, settings: SolveSettings, label: str, previous: PreviousPlan
+        self,
+        scenario: Scenario,
+        settings: SolveSettings,
+        label: str,
+        previous: PreviousPlan,
+        queue: SolveQueue | None = None,
     ) -> None:
-        super().__init__(scenario, settings, label)
+        super().__init__(scenario, settings, label, queue)
         self.previous = previous
         self._outcome: ReplanResult | None = None
 
@@ -389,27 +610,45 @@ def running_job() -> SolveJob | None:
 
 
 def start_solve(scenario: Scenario, settings: SolveSettings, label: str) -> SolveJob:
-    """Start a solve (background thread, or synchronous in tests) and keep its job."""
+    """Queue a solve (background thread, or synchronous in tests) and keep its job.
+
+    Raises
+    ------
+    QueueFullError
+        Too many solves wait already; nothing is started.
+    """
     job = SolveJob(scenario, settings, label)
-    _session()[K_JOB] = job
-    if sync_solve_enabled():
-        job.run()
-    else:
-        job.start()
+    _launch(job)
     return job
 
 
 def start_replan(
     scenario: Scenario, settings: SolveSettings, label: str, previous: PreviousPlan
 ) -> ReplanJob:
-    """Start a re-plan from ``previous`` (background thread, or synchronous in tests)."""
+    """Queue a re-plan from ``previous`` (background thread, or synchronous in tests).
+
+    Raises
+    ------
+    QueueFullError
+        Too many solves wait already; nothing is started.
+    """
     job = ReplanJob(scenario, settings, label, previous)
+    _launch(job)
+    return job
+
+
+def _launch(job: SolveJob) -> None:
+    job.queue.submit(job)
     _session()[K_JOB] = job
     if sync_solve_enabled():
         job.run()
-    else:
+        return
+    try:
         job.start()
-    return job
+    except BaseException:
+        job.queue.withdraw(job)
+        del _session()[K_JOB]
+        raise
 
 
 def collect_finished_job() -> SolveJob | None:
@@ -419,7 +658,9 @@ def collect_finished_job() -> SolveJob | None:
         return None
     del _session()[K_JOB]
     result = job.result
-    if isinstance(job, ReplanJob) and job.outcome is not None and result is not None:
+    if job.cancelled:
+        set_notice(f"Calcul de « {job.label} » annulé avant son début.", "info")
+    elif isinstance(job, ReplanJob) and job.outcome is not None and result is not None:
         # not cached: a re-plan depends on the previous plan, not only on the scenario
         record_result(job.scenario, job.settings, job.label, result, cache=False)
         _dict(K_REPLANS)[scenario_hash(job.scenario)] = (job.outcome, job.previous.label)

@@ -1,5 +1,12 @@
 """The ``stageplan`` command: solve, check, explain, replan, whynot, export,
-documents, schema. Messages in French."""
+documents, purge, schema. Messages in French.
+
+Personal data (RGPD): what a command is asked for (a verdict per student, a
+re-plan's changes, the conflicts of an impossible scenario) names the
+students; ``--pseudonyme`` (solve, replan, export) gives ids instead. The
+diagnostics of a failure (an internal error) never name anyone: they give
+the kind of error and where it was raised, not its message.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +14,10 @@ import argparse
 import json
 import os
 import sys
-from collections.abc import Sequence
+import traceback
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from models import PlanStatus, Scenario, ScenarioError, load_scenario
 
@@ -16,9 +25,10 @@ from .calendar import CalendarError, build_calendar
 from .formulation import Progress
 from .locks import dates_text
 from .plan_io import PlanFileError, PlanWriteError, read_plan, write_plan
+from .privacy import pseudonymise, pseudonymise_solve_info
 from .replan import replan
 from .solve import SolveResult, SolveSettings, solve
-from .validate import format_verdict, validate_plan
+from .validate import Verdict, format_verdict, validate_plan
 
 EXIT_OK = 0
 EXIT_CHECK_FAILED = 1
@@ -43,13 +53,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # a bug: say so in one line, not a traceback
         if os.environ.get("STAGEPLAN_DEBUG"):
             raise
-        print(
-            f"Erreur interne de stageplan ({type(error).__name__} : {error}). Rien n'a été "
-            "écrit. Relancez avec STAGEPLAN_DEBUG=1 pour le détail et signalez-la.",
-            file=sys.stderr,
-        )
+        print(internal_error_text(error), file=sys.stderr)
         code = EXIT_INTERNAL_ERROR
     return code
+
+
+def internal_error_text(error: BaseException) -> str:
+    """The one-line report of a bug, without the error's message.
+
+    The message may quote a student's name or a tutor's e-mail (a value of
+    the scenario): the line gives the kind of error and where it was raised
+    (file, line, function), enough to report it; ``STAGEPLAN_DEBUG=1``
+    shows the whole traceback on the user's own terminal.
+    """
+    frames = traceback.extract_tb(error.__traceback__)
+    where = ""
+    if frames:
+        last = frames[-1]
+        where = f" dans {Path(last.filename).name}, ligne {last.lineno}, {last.name}()"
+    return (
+        f"Erreur interne de stageplan ({type(error).__name__}{where}). Rien n'a été écrit. "
+        "Relancez avec STAGEPLAN_DEBUG=1 pour le détail et signalez-la."
+    )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -66,6 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workers", type=int, choices=range(1, 9), help="fils de calcul du solveur (1 à 8)"
     )
     solve_cmd.add_argument("--quiet", action="store_true", help="sans progression ni résumé")
+    _pseudonym_option(solve_cmd, "le plan écrit et les messages")
     solve_cmd.set_defaults(run=_solve)
     check_cmd = commands.add_parser("check", help="revérifie un plan (même modifié à la main)")
     check_cmd.add_argument("plan_dir", type=Path)
@@ -83,11 +109,15 @@ def _parser() -> argparse.ArgumentParser:
     replan_cmd.add_argument(
         "--workers", type=int, choices=range(1, 9), help="fils de calcul du solveur (1 à 8)"
     )
+    _pseudonym_option(replan_cmd, "le plan écrit et les messages")
     replan_cmd.set_defaults(run=_replan)
     export_cmd = commands.add_parser("export", help="exporte un plan en Excel et en agendas ICS")
     export_cmd.add_argument("plan_dir", type=Path, help="dossier du plan")
     export_cmd.add_argument("--xlsx", type=Path, help="classeur Excel (défaut DIR/planning.xlsx)")
     export_cmd.add_argument("--ics", type=Path, help="dossier des agendas (défaut DIR/agendas)")
+    _pseudonym_option(
+        export_cmd, f"le classeur et les agendas, écrits par défaut dans DIR/{SHARED_DIR}/"
+    )
     export_cmd.set_defaults(run=_export)
     documents_cmd = commands.add_parser(
         "documents", help="écrit les conventions (R11) et les attestations (R13), DOCX et PDF"
@@ -113,7 +143,52 @@ def _parser() -> argparse.ArgumentParser:
     whynot_cmd.add_argument("--from", dest="start", required=True, help="début (AAAA-MM-JJ)")
     whynot_cmd.add_argument("--to", dest="end", required=True, help="fin (AAAA-MM-JJ)")
     whynot_cmd.set_defaults(run=_whynot)
+    purge_cmd = commands.add_parser(
+        "purge",
+        help="efface les données personnelles d'une classe (noms, motifs, tuteurs, plans)",
+        description="Remplace les noms des élèves par leurs identifiants dans le scénario et "
+        "la liste de classe qu'il lit, efface les motifs, notes et tuteurs, et supprime les "
+        "dossiers de plan, de documents et d'export donnés. Sans --oui, affiche seulement ce "
+        "qui serait fait.",
+    )
+    purge_cmd.add_argument("scenario", type=Path, help="fichier de scénario YAML")
+    purge_cmd.add_argument(
+        "--classe", help="seulement les élèves de cette classe (cohort) ; défaut : tous"
+    )
+    purge_cmd.add_argument(
+        "--dossier",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="DOSSIER",
+        help="dossier de plan, de documents ou d'export (ou fichier exporté) à supprimer ; "
+        "répétable",
+    )
+    purge_cmd.add_argument(
+        "--oui",
+        action="store_true",
+        help="effacer vraiment (sans : simulation, rien n'est modifié)",
+    )
+    purge_cmd.set_defaults(run=_purge)
     return parser
+
+
+#: Where ``stageplan export DIR --pseudonyme`` writes by default (inside DIR).
+SHARED_DIR = "pseudonymise"
+
+
+def _pseudonym_option(command: argparse.ArgumentParser, what: str) -> None:
+    command.add_argument(
+        "--pseudonyme",
+        action="store_true",
+        help=f"identifiants seulement dans {what} : ni noms d'élèves, d'enseignants ou de "
+        "tuteurs, ni adresses ni motifs (pour partager)",
+    )
+
+
+def _info(args: argparse.Namespace, info: Mapping[str, Any]) -> dict[str, Any]:
+    """The solver figures for ``summary.json`` (paths cut to names with --pseudonyme)."""
+    return pseudonymise_solve_info(info) if args.pseudonyme else dict(info)
 
 
 def _positive(text: str) -> float:
@@ -127,6 +202,8 @@ def _solve(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario)
     if scenario is None:
         return EXIT_INVALID_SCENARIO
+    if args.pseudonyme:  # the same plan (pseudonymise keeps what the planner reads)
+        scenario = pseudonymise(scenario)
     settings = SolveSettings.of(scenario, args.time_limit, args.seed, args.workers)
     try:
         result = solve(scenario, settings, None if args.quiet else _ProgressPrinter())
@@ -158,7 +235,7 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
         return EXIT_NO_PLAN_IN_TIME
     if not result.verdict.ok:
         print("Le plan du solveur enfreint des règles (erreur interne) :", file=sys.stderr)
-        print(format_verdict(result.verdict, scenario), file=sys.stderr)
+        print(violations_by_id(result.verdict), file=sys.stderr)
         return EXIT_NO_PLAN_IN_TIME
     try:
         write_plan(
@@ -167,7 +244,7 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
             result.calendar,
             result.plan,
             result.verdict,
-            result.solve_info(str(args.scenario)),
+            _info(args, result.solve_info(str(args.scenario))),
         )
     except PlanWriteError as error:
         print(str(error), file=sys.stderr)
@@ -176,6 +253,18 @@ def _report(args: argparse.Namespace, scenario: Scenario, result: SolveResult) -
         print(format_verdict(result.verdict, scenario))
         print(_footer(result, scenario, args.out))
     return EXIT_OK
+
+
+def violations_by_id(verdict: Verdict) -> str:
+    """The violations of a verdict by rule and student id, without their
+    messages (which name the students): the report of an internal error."""
+    lines = [
+        f"  - {violation.rule} : élève {violation.student_id}"
+        if violation.student_id is not None
+        else f"  - {violation.rule} : toute la classe"
+        for violation in verdict.violations
+    ]
+    return "\n".join(lines) if lines else "  (aucune violation détaillée)"
 
 
 def _write_explanation(out: Path, result: SolveResult) -> None:
@@ -262,6 +351,8 @@ def _replan(args: argparse.Namespace) -> int:
     scenario = _load(args.scenario)
     if scenario is None:
         return EXIT_INVALID_SCENARIO
+    if args.pseudonyme:
+        scenario = pseudonymise(scenario)
     try:
         _, previous = read_plan(args.previous)
         settings = SolveSettings.of(scenario, args.time_limit, args.seed, args.workers)
@@ -279,7 +370,7 @@ def _replan(args: argparse.Namespace) -> int:
         )
         return EXIT_NO_PLAN_IN_TIME
     try:
-        info = outcome.solve_info(str(args.scenario), str(args.previous))
+        info = _info(args, outcome.solve_info(str(args.scenario), str(args.previous)))
         write_plan(args.out, scenario, result.calendar, result.plan, result.verdict, info)
     except PlanWriteError as error:
         print(str(error), file=sys.stderr)
@@ -288,7 +379,8 @@ def _replan(args: argparse.Namespace) -> int:
     proof = "minimum prouvé" if outcome.minimal else "minimum non prouvé (temps écoulé)"
     print(f"{outcome.total_changes} jour(s)-élève changé(s) ({proof}).")
     for change in outcome.changes:
-        print(f"{names.get(change.student_id, change.student_id)} ({change.student_id}) :")
+        name = names.get(change.student_id, change.student_id)
+        print(f"{name} ({change.student_id}) :" if name != change.student_id else f"{name} :")
         if change.added:
             print(f"  + {len(change.added)} jour(s) ajouté(s) : {dates_text(change.added)}")
         if change.removed:
@@ -300,13 +392,27 @@ def _replan(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .exports import export_plan_dir  # only this command needs openpyxl and icalendar
+    # only this command needs openpyxl and icalendar
+    from .exports import ICS_DIR, XLSX_FILE, export_plan_dir
 
+    xlsx, ics = args.xlsx, args.ics
+    if args.pseudonyme and xlsx is None and ics is None:
+        # Apart from the named files, so that no one shares those by mistake.
+        xlsx = args.plan_dir / SHARED_DIR / XLSX_FILE
+        ics = args.plan_dir / SHARED_DIR / ICS_DIR
     try:
-        written, verdict = export_plan_dir(args.plan_dir, args.xlsx, args.ics)
+        written, verdict = export_plan_dir(args.plan_dir, xlsx, ics, pseudonymous=args.pseudonyme)
     except (PlanFileError, PlanWriteError, ScenarioError, CalendarError) as error:
         print(str(error), file=sys.stderr)
         return EXIT_INVALID_SCENARIO
+    if args.pseudonyme and ics is not None:
+        others = sorted(set(ics.rglob("*.ics")) - set(written))
+        if others:
+            print(
+                f"Attention : {ics} contient {len(others)} autre(s) agenda(s), d'un export "
+                "précédent, qui peuvent être nominatifs : ne partagez pas ce dossier tel quel.",
+                file=sys.stderr,
+            )
     if not verdict.ok:
         print(
             f"Attention : ce plan enfreint {verdict.hard_violations} règle(s) ; "
@@ -397,6 +503,40 @@ def _whynot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _purge(args: argparse.Namespace) -> int:
+    """``stageplan purge SCENARIO [--classe C] [--dossier D ...] [--oui]``:
+    erase a class's personal data (a dry run without ``--oui``)."""
+    from .privacy import PurgeError, apply_purge, plan_purge
+
+    try:
+        plan = plan_purge(args.scenario, args.classe, args.dossier)
+    except ScenarioError as error:
+        _print_faults(error)
+        return EXIT_INVALID_SCENARIO
+    except PurgeError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_INVALID_SCENARIO
+    print(plan.report())
+    if not args.oui:
+        print("Simulation : rien n'a été modifié. Relancez avec --oui pour effacer ces données.")
+        return EXIT_OK
+    try:
+        apply_purge(plan)
+    except OSError as error:
+        print(
+            f"{error.filename or args.scenario} : purge interrompue ({error.strerror}) ; "
+            "corrigez puis relancez la commande (ce qui est déjà effacé le reste).",
+            file=sys.stderr,
+        )
+        return EXIT_INVALID_SCENARIO
+    print(
+        "Données personnelles effacées. Un tableau de bord ouvert garde le scénario en "
+        "mémoire jusqu'à ce que son onglet soit fermé ; les fichiers téléchargés ou "
+        "partagés sont à supprimer à la main."
+    )
+    return EXIT_OK
+
+
 def _schema(args: argparse.Namespace) -> int:
     print(json.dumps(Scenario.model_json_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
@@ -406,10 +546,14 @@ def _load(path: Path) -> Scenario | None:
     try:
         return load_scenario(path)
     except ScenarioError as error:
-        print(f"Scénario invalide ({len(error.faults)} erreur(s)) :", file=sys.stderr)
-        for fault in error.faults:
-            print(f"  - {fault}", file=sys.stderr)
+        _print_faults(error)
         return None
+
+
+def _print_faults(error: ScenarioError) -> None:
+    print(f"Scénario invalide ({len(error.faults)} erreur(s)) :", file=sys.stderr)
+    for fault in error.faults:
+        print(f"  - {fault}", file=sys.stderr)
 
 
 def run() -> None:

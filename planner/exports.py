@@ -7,6 +7,10 @@ calendars (ICS) hold one all-day event per period of a student, for his
 phone or agenda; one per visit of a teacher (R12), with the host's address
 and tutor; and one per period of an intern at a host. Everything here is
 pure: no plotly, no streamlit; the dashboard and ``stageplan export`` call it.
+
+Every export reads its names from the scenario it is given: given
+:func:`planner.privacy.pseudonymise`'s scenario (and the verdict of
+:func:`planner.privacy.shared_plan`), it names no one (RGPD).
 """
 
 from __future__ import annotations
@@ -63,6 +67,7 @@ from .plan_io import (
     read_plan,
     weeks_text,
 )
+from .privacy import pseudonymise, pseudonymise_solve_info
 from .validate import Verdict, validate_plan
 
 # Sheet names, in the workbook's order.
@@ -516,9 +521,16 @@ def write_student_ics(
 
 
 def ics_file_name(scenario: Scenario, student_id: str) -> str:
-    """``{student_id}-{name}.ics``, safe on every file system."""
+    """``{student_id}-{name}.ics``, safe on every file system; ``{student_id}.ics``
+    when the name is the id (a pseudonymised scenario)."""
     name = {s.id: s.name for s in scenario.students}.get(student_id, "")
-    return f"{_safe(student_id)}-{_safe(name)}.ics" if name else f"{_safe(student_id)}.ics"
+    return _id_name_file(student_id, name)
+
+
+def _id_name_file(identifier: str, name: str) -> str:
+    if name and name != identifier:
+        return f"{_safe(identifier)}-{_safe(name)}.ics"
+    return f"{_safe(identifier)}.ics"
 
 
 # --- teachers: their visits (R12) ---
@@ -576,9 +588,10 @@ def teacher_calendars(
 
 
 def teacher_ics_file_name(scenario: Scenario, teacher_id: str) -> str:
-    """``{teacher_id}-{name}.ics``, safe on every file system."""
+    """``{teacher_id}-{name}.ics``, safe on every file system; ``{teacher_id}.ics``
+    when the name is the id (a pseudonymised scenario)."""
     name = {t.id: t.name for t in scenario.teachers}.get(teacher_id, "")
-    return f"{_safe(teacher_id)}-{_safe(name)}.ics" if name else f"{_safe(teacher_id)}.ics"
+    return _id_name_file(teacher_id, name)
 
 
 def host_address(host: Host) -> str:
@@ -920,7 +933,11 @@ ICS_DIR: Final = "agendas"
 
 
 def export_plan_dir(
-    plan_dir: Path, xlsx: Path | None = None, ics_dir: Path | None = None
+    plan_dir: Path,
+    xlsx: Path | None = None,
+    ics_dir: Path | None = None,
+    *,
+    pseudonymous: bool = False,
 ) -> tuple[list[Path], Verdict]:
     """Export a plan directory written by ``stageplan solve`` (or edited by hand).
 
@@ -937,6 +954,9 @@ def export_plan_dir(
         the students', the teachers' visits under ``enseignants/``, the
         hosts' interns under ``entreprises/``). When both are None, both
         are written: ``plan_dir/planning.xlsx`` and ``plan_dir/agendas/``.
+    pseudonymous
+        Export under :func:`planner.privacy.pseudonymise`'s scenario: ids
+        instead of names, no tutor, address or reason (for sharing).
 
     Returns
     -------
@@ -955,6 +975,8 @@ def export_plan_dir(
     if xlsx is None and ics_dir is None:
         xlsx, ics_dir = plan_dir / XLSX_FILE, plan_dir / ICS_DIR
     scenario, read = read_plan(plan_dir)
+    if pseudonymous:
+        scenario = pseudonymise(scenario)
     calendar = build_calendar(scenario)
     dates: dict[str, list[dt.date]] = defaultdict(list)
     for day in read.days:
@@ -966,6 +988,8 @@ def export_plan_dir(
     verdict = validate_plan(scenario, calendar, plan)
     summary = json.loads((plan_dir / SUMMARY_FILE).read_text(encoding="utf-8-sig"))
     solve_info = {k: v for k, v in summary.items() if k != "scenario_snapshot"}
+    if pseudonymous:
+        solve_info = pseudonymise_solve_info(solve_info)
     solve_info["kpis"] = plan_kpis(scenario, calendar, plan, verdict)
     written: list[Path] = []
     try:

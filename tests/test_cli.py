@@ -391,3 +391,58 @@ def test_no_command_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         main([])
     assert caught.value.code == 2
     assert "usage" in capsys.readouterr().err
+
+
+# --- personal data (RGPD) -------------------------------------------------------
+
+
+def test_internal_error_text_gives_the_kind_and_place_not_the_message() -> None:
+    from planner.cli import internal_error_text
+
+    def fails() -> None:
+        raise KeyError("Léa Martin <lea@exemple.fr>")
+
+    try:
+        fails()
+    except KeyError as error:
+        text = internal_error_text(error)
+    assert text.startswith("Erreur interne de stageplan (KeyError dans test_cli.py, ligne ")
+    assert "fails()" in text and "Léa" not in text and "lea@" not in text
+
+
+def test_violations_by_id_names_rules_and_ids_only() -> None:
+    from factories import check, scenario
+
+    from planner.cli import violations_by_id
+
+    scn = scenario([student("s1", name="Léa Martin")], open_ranges=SIXTEEN)
+    verdict = check(scn, {"s1": []})
+    assert not verdict.ok
+    text = violations_by_id(verdict)
+    assert "R1 : élève s1" in text and "Léa" not in text
+
+
+def test_help_lists_purge_and_pseudonyme(capsys: pytest.CaptureFixture[str]) -> None:
+    for command in ("purge", "solve", "replan", "export"):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        out = capsys.readouterr().out
+        assert ("--oui" if command == "purge" else "--pseudonyme") in out
+
+
+def test_replan_pseudonyme_prints_ids_only(
+    solved: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = raw_scenario(
+        [student("s1", name="Léa Martin"), student("s2", name="Hugo Bernard", route="apprenti")],
+        open_ranges=SIXTEEN,
+    )
+    path = _write(tmp_path / "noms.yaml", raw)
+    out = tmp_path / "replan"
+    capsys.readouterr()
+    args = ["replan", str(path), "--previous", str(solved), "--out", str(out), "--pseudonyme"]
+    assert main(args) == 0
+    printed = capsys.readouterr().out
+    assert "Léa" not in printed and "Hugo" not in printed
+    text = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
+    assert "Léa" not in text and "Hugo" not in text

@@ -638,3 +638,40 @@ def test_cli_export_of_a_missing_directory_says_so_in_french(
 ) -> None:
     assert main(["export", str(tmp_path / "absent")]) == 2
     assert "dossier de plan introuvable" in capsys.readouterr().err
+
+
+# --- pseudonymised exports (RGPD) -------------------------------------------------
+
+
+def test_pseudonymised_calendars_are_named_by_id(visited: tuple[Scenario, Plan]) -> None:
+    from planner.privacy import pseudonymise
+
+    scenario, plan = visited
+    masked = pseudonymise(scenario)
+    assert exports.ics_file_name(scenario, "e02") == "e02-Hugo_B.ics"
+    assert exports.ics_file_name(masked, "e02") == "e02.ics"
+    teacher = scenario.teachers[0].id
+    assert exports.teacher_ics_file_name(masked, teacher) == f"{teacher}.ics"
+    files = exports.calendar_files(masked, plan, STAMP)
+    text = b"\n".join(files.values()).decode("utf-8").replace("\r\n ", "")
+    names = [s.name for s in scenario.students] + [t.name for t in scenario.teachers]
+    tutors = [h.tutor.email for h in scenario.hosts if h.tutor and h.tutor.email]
+    assert not [n for n in (*names, *tutors) if n in text or n in "".join(files)]
+
+
+def test_export_plan_dir_pseudonymous_names_no_student(
+    solved: tuple[Scenario, SolveResult], plan_dir: Path, tmp_path: Path
+) -> None:
+    scenario, _ = solved
+    xlsx = tmp_path / "partage.xlsx"
+    written, verdict = exports.export_plan_dir(plan_dir, xlsx, None, pseudonymous=True)
+    assert written == [xlsx] and verdict.ok
+    book = openpyxl.load_workbook(xlsx)
+    cells = {str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+             for v in row if v is not None}  # fmt: skip
+    assert not cells & {s.name for s in scenario.students}
+    assert {"e01", "e02"} <= cells
+    named = tmp_path / "nominatif.xlsx"
+    exports.export_plan_dir(plan_dir, named, None)
+    rows = openpyxl.load_workbook(named)["Élèves"].iter_rows(values_only=True)
+    assert "Hugo B." in {row[1] for row in rows}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import threading
 import time
 
 import pytest
@@ -115,3 +117,100 @@ def test_solve_key_changes_with_the_scenario_and_the_settings() -> None:
     assert state.solve_key(scenario, settings) != state.solve_key(other, settings)
     longer = dataclasses.replace(settings, time_limit_s=120)
     assert state.solve_key(scenario, settings) != state.solve_key(scenario, longer)
+
+
+def test_the_queue_runs_solves_in_turn_up_to_its_limit() -> None:
+    """Six jobs, two at a time: never more than two run, and they start in
+    the order they came (first come, first served)."""
+    queue = state.SolveQueue(limit=2, capacity=10)
+    lock = threading.Lock()
+    running: list[int] = []
+    peak: list[int] = []
+    order: list[int] = []
+
+    class Sleeper(state.SolveJob):
+        def __init__(self, number: int) -> None:
+            scenario, _ = default_solved()
+            super().__init__(scenario, SolveSettings.of(scenario), f"job {number}", queue)
+            self.number = number
+
+        def _work(self) -> SolveResult:
+            with lock:
+                order.append(self.number)
+                running.append(self.number)
+                peak.append(len(running))
+            time.sleep(0.05 + 0.04 * self.number)  # places free up one at a time
+            with lock:
+                running.remove(self.number)
+            return default_solved()[1]
+
+    jobs = [Sleeper(n) for n in range(6)]
+    for job in jobs:
+        queue.submit(job)  # the order of the clicks
+    assert [job.ahead for job in jobs] == [None, None, 2, 3, 4, 5]  # two places taken at once
+    for job in reversed(jobs):  # threads start in any order
+        job.start()
+    deadline = time.monotonic() + 30
+    while not all(job.done for job in jobs) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert all(job.result is not None for job in jobs)
+    assert sorted(order[:2]) == [0, 1] and order[2:] == [2, 3, 4, 5]
+    assert max(peak) == 2
+    assert queue.counts == (0, 0)
+
+
+def test_a_full_queue_refuses_in_french_and_sizes_come_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = default_solved()
+    queue = state.SolveQueue(limit=1, capacity=1)
+    jobs = [state.SolveJob(scenario, SolveSettings.of(scenario), str(n), queue) for n in range(3)]
+    queue.submit(jobs[0])  # takes the free place at once
+    assert queue.counts == (1, 0) and jobs[0].ahead is None
+    queue.submit(jobs[1])  # waits: the queue is now full
+    assert jobs[1].ahead == 1
+    with pytest.raises(state.QueueFullError, match="Le serveur est occupé : 1 calcul"):
+        queue.submit(jobs[2])
+    queue.withdraw(jobs[1])
+    queue.submit(jobs[2])
+    assert queue.counts == (1, 1)
+    queue.withdraw(jobs[0])  # its thread could not start: the place is free again
+    assert queue.counts == (0, 1)
+
+    monkeypatch.setenv(state.MAX_SOLVES_ENV, "3")
+    assert state._env_count(state.MAX_SOLVES_ENV, 1, 1) == 3
+    monkeypatch.setenv(state.MAX_SOLVES_ENV, "0")
+    assert state._env_count(state.MAX_SOLVES_ENV, 1, 1) == 1  # at least one
+    monkeypatch.setenv(state.MAX_SOLVES_ENV, "beaucoup")
+    assert state._env_count(state.MAX_SOLVES_ENV, 2, 1) == 2  # the default
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert state.default_max_solves() == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 8)
+    assert state.default_max_solves() == 4
+
+
+def test_a_queued_solve_says_how_many_come_before_and_can_be_stopped(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    scenario, _ = default_solved()
+    queue = state.SolveQueue(limit=1, capacity=4)
+    monkeypatch.setattr(state, "SOLVE_QUEUE", queue)
+    ahead = [state.SolveJob(scenario, SolveSettings.of(scenario), f"autre {n}") for n in (1, 2)]
+    for job in ahead:
+        queue.submit(job)  # another session's solves, not started
+    mine = state.SolveJob(scenario, SolveSettings.of(scenario), "default")
+    queue.submit(mine)
+    mine.start()  # waits for its turn
+    app = app_on("calcul", scenario, None, **{state.K_JOB: mine})
+    assert any("En attente : 2 calcul(s) avant le vôtre." in i.value for i in app.info)
+    assert not app.metric  # no live figures before it runs
+    _button(app, "Arrêter").click().run()  # type: ignore[attr-defined]
+    assert not app.exception, app.exception
+    deadline = time.monotonic() + 10
+    while not mine.done and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mine.cancelled and mine.result is None
+    assert queue.counts == (1, 1)  # out of the queue; the others keep their place
+    app.run()
+    assert any("annulé avant son début" in i.value for i in app.info)
+    assert state.K_JOB not in app.session_state

@@ -1,7 +1,11 @@
 """Page « Calcul »: solve the current scenario off the script thread, follow
 the search live, stop it, and read the validator's verdict. After a change
 of the scenario, re-plan from the previous plan changing as few
-student-days as possible (also off the script thread)."""
+student-days as possible (also off the script thread).
+
+Solves wait their turn in the server's queue (:class:`dashboard.state.SolveQueue`):
+the page says how many come before, and « Arrêter » takes a waiting solve
+out of the queue; a full queue refuses the solve politely."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import fr_date
-from dashboard.ui import show_notice
+from dashboard.ui import plain, show_notice
 from dashboard.views import (
     STATUS_LABELS,
     fr_number,
@@ -71,6 +75,10 @@ def _live() -> None:
         state.collect_finished_job()
         st.rerun()
         return
+    ahead = job.ahead
+    if ahead is not None:
+        _waiting(job, ahead)
+        return
     progress = job.progress
     cols = st.columns(5)
     cols[0].metric("Meilleur objectif", fr_number(progress.objective) if progress else "—")
@@ -81,13 +89,43 @@ def _live() -> None:
     limit = job.settings.time_limit_s
     st.progress(
         min(1.0, job.elapsed_s / limit),
-        text=f"Recherche en cours pour « {job.label} » (limite {limit:g} s)…",
+        text=f"Recherche en cours pour « {plain(job.label)} » (limite {limit:g} s)…",
     )
     if job.stop_requested:
         st.info("Arrêt demandé : le meilleur plan trouvé jusqu'ici sera conservé.")
     elif st.button("Arrêter", key="calcul.stop", help="Garde le meilleur plan trouvé."):
         job.stop()
         st.info("Arrêt demandé : le meilleur plan trouvé jusqu'ici sera conservé.")
+
+
+def _waiting(job: state.SolveJob, ahead: int) -> None:
+    """A solve still waiting for its turn in the server's queue."""
+    st.info(
+        f"En attente : {ahead} calcul(s) avant le vôtre. Le calcul de « {plain(job.label)} » "
+        "commencera dès qu'une place se libère sur le serveur."
+    )
+    if job.stop_requested:
+        st.info("Arrêt demandé : le calcul est retiré de la file d'attente.")
+    elif st.button("Arrêter", key="calcul.stop", help="Retire ce calcul de la file d'attente."):
+        job.stop()
+        st.info("Arrêt demandé : le calcul est retiré de la file d'attente.")
+
+
+def _start(
+    scenario: Scenario, settings: SolveSettings, replan_from: state.PreviousPlan | None
+) -> None:
+    """Queue a solve (or a re-plan); a full queue is said, not raised."""
+    try:
+        if replan_from is None:
+            job = state.start_solve(scenario, settings, state.current_label())
+        else:
+            job = state.start_replan(scenario, settings, state.current_label(), replan_from)
+    except state.QueueFullError as error:
+        st.warning(str(error))
+        return
+    if job.done:  # synchronous solve (tests)
+        state.collect_finished_job()
+        show_notice()
 
 
 def _solve_button(scenario: Scenario, settings: SolveSettings) -> None:
@@ -101,10 +139,7 @@ def _solve_button(scenario: Scenario, settings: SolveSettings) -> None:
             "résultat repris, sans nouveau calcul."
         )
         return
-    job = state.start_solve(scenario, settings, state.current_label())
-    if job.done:  # synchronous solve (tests)
-        state.collect_finished_job()
-        show_notice()
+    _start(scenario, settings, None)
 
 
 def _lock_faults(scenario: Scenario) -> None:
@@ -117,7 +152,7 @@ def _lock_faults(scenario: Scenario) -> None:
         return
     for fault in faults:
         st.error(
-            f"Période verrouillée en conflit : {fault.message}\n\n"
+            f"Période verrouillée en conflit : {plain(fault.message)}\n\n"
             f"_Règle : {fault.rule} {RULE_TITLES.get(fault.rule, '')}_"
         )
 
@@ -128,21 +163,19 @@ def _replan_button(scenario: Scenario, settings: SolveSettings) -> None:
     if previous is None:
         return
     st.caption(
-        f"Le scénario a changé depuis le dernier plan calculé (« {previous.label} ») : "
+        f"Le scénario a changé depuis le dernier plan calculé (« {plain(previous.label)} ») : "
         "le recalcul garde ce plan autant que possible (périodes verrouillées comprises)."
     )
     if not st.button("Recalculer en changeant le moins possible", key="calcul.replan"):
         return
-    job = state.start_replan(scenario, settings, state.current_label(), previous)
-    if job.done:  # synchronous solve (tests)
-        state.collect_finished_job()
-        show_notice()
+    _start(scenario, settings, previous)
 
 
 def _replan_summary(outcome: ReplanResult, previous_label: str, scenario: Scenario) -> None:
     st.subheader("Changements par rapport au plan précédent")
     if outcome.total_changes is None:
-        st.warning(f"Pas de nouveau plan : rien à comparer au plan de « {previous_label} ».")
+        previous = plain(previous_label)
+        st.warning(f"Pas de nouveau plan : rien à comparer au plan de « {previous} ».")
         return
     proven = "minimum prouvé" if outcome.minimal else "minimum non prouvé (limite de temps)"
     cols = st.columns(3)
@@ -150,8 +183,8 @@ def _replan_summary(outcome: ReplanResult, previous_label: str, scenario: Scenar
     cols[1].metric("Élèves touchés", len(outcome.changes))
     cols[2].metric("Minimum", "prouvé" if outcome.minimal else "non prouvé")
     st.caption(
-        f"Par rapport au plan de « {previous_label} » : {outcome.total_changes} jour(s)-élève "
-        f"changé(s), {proven}."
+        f"Par rapport au plan de « {plain(previous_label)} » : "
+        f"{outcome.total_changes} jour(s)-élève changé(s), {proven}."
     )
     if outcome.changes:
         st.dataframe(replan_table(outcome.changes, scenario), hide_index=True, width="stretch")
@@ -181,8 +214,8 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
         st.markdown("**Aucun plan ne respecte les règles. Conflits :**")
         for conflict in result.conflicts:
             rules = ", ".join(f"{r} {RULE_TITLES.get(r, '')}" for r in conflict.rules)
-            levers = "".join(f"\n- {lever}" for lever in conflict.levers)
-            text = f"{conflict.message}\n\n_Règles en conflit : {rules}_"
+            levers = "".join(f"\n- {plain(lever)}" for lever in conflict.levers)
+            text = f"{plain(conflict.message)}\n\n_Règles en conflit : {rules}_"
             if levers:
                 text += f"\n\n**Ce qui lèverait le conflit :**{levers}"
             st.error(text)
@@ -204,7 +237,7 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
         for rule, violations in verdict.by_rule().items():
             with st.expander(f"{rule} {RULE_TITLES.get(rule, '')} ({len(violations)})"):
                 for v in violations:
-                    st.markdown(f"- {v.message}")
+                    st.markdown(f"- {plain(v.message)}")
     rules = verdict_rules(verdict)
     # Every rule row visible at once (35 px a row and the header), no scroll.
     st.dataframe(rules, hide_index=True, width="stretch", height=35 * (len(rules) + 1) + 3)
@@ -234,7 +267,7 @@ def _render() -> None:
     show_notice()
     scenario = state.current_scenario()
     st.caption(
-        f"Scénario « {state.current_label()} » — {scenario.name} : "
+        f"Scénario « {plain(state.current_label())} » — {plain(scenario.name)} : "
         f"{len(scenario.students)} élèves, {len(scenario.hosts)} entreprises."
     )
     settings = _settings(scenario)

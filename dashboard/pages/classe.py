@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import class_gantt, host_names, weekly_strip
-from dashboard.ui import show_notice, solved_or_hint
+from dashboard.ui import plain, show_notice, solved_or_hint
 from dashboard.views import (
     ROUTE_LABELS,
     SORT_KEYS,
@@ -26,7 +26,7 @@ def _render() -> None:
         return
     scenario, result, plan, verdict = solved
     kpis = result.kpis
-    st.caption(f"Scénario « {state.current_label()} » — plan {result.status.value}.")
+    st.caption(f"Scénario « {plain(state.current_label())} » — plan {result.status.value}.")
 
     placed, owing = students_placed(verdict)
     cols = st.columns(5)

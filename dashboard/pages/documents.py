@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.document_views import convention_table, line_label, status_counts
-from dashboard.ui import show_notice, solved_or_hint
+from dashboard.ui import plain, show_notice, solved_or_hint
 from models import ConventionStatus, Plan, Scenario
 from planner.documents import (
     ConventionLine,
@@ -98,7 +98,7 @@ def _downloads(scenario: Scenario, result: SolveResult, plan: Plan) -> None:
             try:
                 zips[key] = documents_zip(scenario, result.calendar, plan, pdf=with_pdf)
             except DocumentError as error:
-                st.error(str(error))
+                st.error(plain(error))
     if key in zips:
         st.download_button(
             "Télécharger les documents (ZIP)",

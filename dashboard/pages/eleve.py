@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import student_gantt
-from dashboard.ui import show_faults, show_notice, solved_or_hint
+from dashboard.ui import plain, show_faults, show_notice, solved_or_hint
 from dashboard.views import (
     LOCKED_MARK,
     ROUTE_LABELS,
@@ -40,7 +40,7 @@ def _shown() -> tuple[Scenario, SolveResult, Plan, Verdict] | None:
     stale = result is None or result.plan is None
     if stale and previous is not None and previous.result.verdict is not None:
         st.warning(
-            f"Le scénario a changé depuis le dernier plan calculé (« {previous.label} ») : "
+            f"Le scénario a changé depuis le dernier plan calculé (« {plain(previous.label)} ») : "
             "ce plan est celui d'avant le changement. Page « Calcul » : "
             "« Recalculer en changeant le moins possible »."
         )
@@ -99,7 +99,7 @@ def _locks(plan: Plan, student_id: str) -> None:
     st.markdown("**Périodes verrouillées (conventions signées)**")
     for index, lock in enumerate(locks):
         cols = st.columns([4, 1])
-        cols[0].markdown(f"- {LOCKED_MARK} : {lock_text(lock)}")
+        cols[0].markdown(f"- {LOCKED_MARK} : {plain(lock_text(lock))}")
         if cols[1].button("Déverrouiller", key=f"eleve.unlock.{rev}.{student_id}.{index}"):
             kept = list(scenario.locked)
             kept.remove(lock)
@@ -111,7 +111,7 @@ def _locks(plan: Plan, student_id: str) -> None:
     for fault in faults:
         if fault.student == student_id:
             rule = f"{fault.rule} {RULE_TITLES.get(fault.rule, '')}"
-            st.error(f"{fault.message}\n\n_Règle : {rule}_")
+            st.error(f"{plain(fault.message)}\n\n_Règle : {rule}_")
 
 
 def _render() -> None:
@@ -136,14 +136,14 @@ def _render() -> None:
     hosts = [scenario.host(h) for h in student.hosts]
     referent = plan.referent_of(student_id)
     teacher = scenario.teacher(referent).name if referent else "non désigné"
+    host_text = ", ".join(h.name for h in hosts if h is not None) or "à trouver"
     st.caption(
-        f"Parcours : {ROUTE_LABELS[student.route]} — entreprise : "
-        f"{', '.join(h.name for h in hosts if h is not None) or 'à trouver'} — "
+        f"Parcours : {ROUTE_LABELS[student.route]} — entreprise : {plain(host_text)} — "
         f"{requirement.required_weeks} semaine(s) requise(s) — professeur référent (R12) : "
-        f"{teacher}."
+        f"{plain(teacher)}."
     )
     if requirement.exempt:
-        st.info(f"Dispensé(e) de stage : {requirement.exempt_reason}")
+        st.info(f"Dispensé(e) de stage : {plain(requirement.exempt_reason)}")
 
     st.plotly_chart(
         student_gantt(plan, scenario, calendar, student_id), width="stretch", key="eleve.gantt"
@@ -161,13 +161,13 @@ def _render() -> None:
     columns = st.columns(2)
     for index, line in enumerate(lines):
         with columns[0 if index < (len(lines) + 1) // 2 else 1]:
-            st.markdown(f":{_COLOURS[line.ok]}[**{line.mark}**] {line.text}")
+            st.markdown(f":{_COLOURS[line.ok]}[**{line.mark}**] {plain(line.text)}")
             for detail in line.details:
-                st.caption(detail)
+                st.caption(plain(detail))
     st.subheader("Pourquoi ce plan")
     breakdown = objective_breakdown(scenario, calendar, plan)
     for text in student_explanation(breakdown, student_id):
-        st.markdown(f"- {text}")
+        st.markdown(f"- {plain(text)}")
 
 
 _render()

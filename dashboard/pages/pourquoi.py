@@ -9,7 +9,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard.ui import show_notice, solved_or_hint
+from dashboard.ui import plain, show_notice, solved_or_hint
 from models import Calendar, Plan
 from planner.explain import TERM_LABELS
 from planner.whynot import Outcome, WhyNot, WhyNotError, format_why_not, why_not
@@ -30,18 +30,18 @@ def _show(answer: WhyNot) -> None:
     if answer.outcome is Outcome.BLOCKED:
         st.error(f"Impossible : ces dates sont interdites ({', '.join(answer.rules)}).")
         for fault in answer.faults:
-            st.markdown(f"- **{fault.rule}** : {fault.message}")
+            st.markdown(f"- **{fault.rule}** : {plain(fault.message)}")
     elif answer.outcome is Outcome.INFEASIBLE:
         st.error(
             "Impossible : aucun plan ne respecte les règles avec ce placement "
             f"({', '.join(answer.rules) or 'règles'})."
         )
         for note in answer.notes:
-            st.markdown(f"- {note}")
+            st.markdown(f"- {plain(note)}")
         for conflict in answer.conflicts:
-            st.markdown(f"- **{', '.join(conflict.rules)}** : {conflict.message}")
+            st.markdown(f"- **{', '.join(conflict.rules)}** : {plain(conflict.message)}")
             for lever in conflict.levers:
-                st.markdown(f"    - levier : {lever}")
+                st.markdown(f"    - levier : {plain(lever)}")
     elif answer.outcome is Outcome.NO_PLAN_IN_TIME:
         st.warning("Sans réponse : aucun plan trouvé dans le temps imparti.")
     else:
@@ -111,12 +111,12 @@ def _render() -> None:
                 )
         except WhyNotError as error:
             st.session_state.pop(K_ANSWER, None)
-            st.error(f"**{error.field}** : {error.message}")
+            st.error(f"**{error.field}** : {plain(error.message)}")
             return
         st.session_state[K_ANSWER] = answer
     shown = st.session_state.get(K_ANSWER)
     if isinstance(shown, WhyNot) and shown.student_id in students:
-        st.subheader(f"{shown.student_name} du {shown.start} au {shown.end}")
+        st.subheader(f"{plain(shown.student_name)} du {shown.start} au {shown.end}")
         _show(shown)
 
 

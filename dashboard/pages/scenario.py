@@ -16,14 +16,16 @@ from dashboard.scenario_edit import (
     apply_edits,
     editable,
     faults_under,
+    free_name,
+    overwrite_scenario,
     ranges_frame,
     read_list,
-    save_scenario,
+    save_scenario_as,
     scenario_from_yaml,
     students_frame,
     with_table,
 )
-from dashboard.ui import show_faults, show_notice
+from dashboard.ui import plain, show_faults, show_notice
 from models import (
     Fault,
     Route,
@@ -34,10 +36,14 @@ from models import (
     load_scenario,
     scenario_from_dict,
 )
+from planner import store
 from planner.calendar import CalendarError
 
 K_FAULTS = "scenario.faults"  # faults of the last "Appliquer", shown by their fields
 K_LOAD_FAULTS = "scenario.load_faults"  # faults of the last load or import
+K_CONFLICT = "scenario.conflict"  # the VersionConflictError of the last « Enregistrer »
+K_SAVED = "scenario.saved"  # the message of the last save, shown once
+K_SAVE_NAME = "scenario.save_name"  # the « Enregistrer sous… » name field
 
 
 def _faults() -> list[Fault]:
@@ -129,10 +135,10 @@ def _import(name: str, data: bytes, kind: str = "students") -> None:
 
 def _summary(scenario: Scenario) -> None:
     training = scenario.training
-    st.subheader(f"Scénario courant : {state.current_label()}")
-    st.markdown(f"**{scenario.name}**")
+    st.subheader(f"Scénario courant : {plain(state.current_label())}")
+    st.markdown(f"**{plain(scenario.name)}**")
     if scenario.description:
-        st.caption(scenario.description)
+        st.caption(plain(scenario.description))
     cols = st.columns(4)
     cols[0].metric("Élèves", len(scenario.students))
     cols[1].metric("Entreprises d'accueil", len(scenario.hosts))
@@ -147,7 +153,7 @@ def _summary(scenario: Scenario) -> None:
     try:
         calendar = state.calendar_of(scenario)
     except CalendarError as error:
-        st.warning(f"Calendrier indisponible : {error}")
+        st.warning(plain(f"Calendrier indisponible : {error}"))
         calendar = None
     st.plotly_chart(
         progression_timeline(scenario, calendar),
@@ -337,24 +343,90 @@ def _next_label(label: str) -> str:
 
 
 def _save(scenario: Scenario) -> None:
+    """« Enregistrer » (the file the scenario came from) and « Enregistrer sous… »."""
+    origin = state.scenario_origin()
+    if origin is not None:
+        _save_in_place(scenario, origin)
+    _save_as(scenario)
+    message = st.session_state.pop(K_SAVED, None)
+    if message:
+        st.success(plain(message))
+
+
+def _save_in_place(scenario: Scenario, origin: state.Origin) -> None:
+    name = origin.path.name
+    st.subheader("Enregistrer")
+    st.caption(
+        plain(
+            f"Remplace « {name} », le fichier d'où vient ce scénario, si personne ne l'a "
+            "modifié depuis que vous l'avez chargé. La version remplacée est gardée dans "
+            f"« {state.SCENARIOS_DIR.name}/{store.VERSIONS_DIR}/{origin.path.stem}/ »."
+        )
+    )
+    if st.button(f"Enregistrer dans {name}", key="scenario.overwrite", type="primary"):
+        _overwrite(scenario, origin, origin.version)
+    conflict = st.session_state.get(K_CONFLICT)
+    if not isinstance(conflict, store.VersionConflictError):
+        return
+    if conflict.path != origin.path or conflict.expected != origin.version:
+        return  # another file or version loaded since: that conflict is over
+    st.warning(
+        plain(
+            f"{conflict.message} Enregistrer maintenant remplacerait cette version. "
+            "Écrasez-la quand même (elle reste gardée dans les versions précédentes), "
+            "ou enregistrez votre scénario sous un autre nom ci-dessous."
+        ),
+        icon=":material/warning:",
+    )
+    if st.button("Écraser quand même", key="scenario.force"):
+        _overwrite(scenario, origin, conflict.found)
+
+
+def _overwrite(scenario: Scenario, origin: state.Origin, expected: store.Version | None) -> None:
+    """Replace the origin file if it still holds ``expected`` (a conflict is kept to show)."""
+    try:
+        version = overwrite_scenario(scenario, origin.path, expected)
+    except store.VersionConflictError as conflict:
+        st.session_state[K_CONFLICT] = conflict.with_traceback(None)  # no frames kept
+        stem = origin.path.stem
+        st.session_state[K_SAVE_NAME] = free_name(state.SCENARIOS_DIR, stem)
+        return
+    except OSError as error:
+        st.error(plain(f"Impossible d'enregistrer « {origin.path.name} » : {error.strerror}."))
+        return
+    st.session_state.pop(K_CONFLICT, None)
+    state.set_origin(origin.path, version)
+    st.session_state[K_SAVED] = (
+        f"Scénario enregistré dans « {origin.path.name} » (version précédente gardée)."
+    )
+    st.rerun()
+
+
+def _save_as(scenario: Scenario) -> None:
     st.subheader("Enregistrer sous…")
     st.caption(
-        f"Écrit un nouveau fichier YAML dans « {state.SCENARIOS_DIR.name}/ » ; "
-        "un fichier existant n'est jamais remplacé."
+        plain(
+            f"Écrit un nouveau fichier YAML dans « {state.SCENARIOS_DIR.name}/ » ; "
+            "un fichier existant n'est jamais remplacé."
+        )
     )
     left, right = st.columns([3, 1], vertical_alignment="bottom")
-    name = left.text_input("Nom du fichier (sans .yaml)", key="scenario.save_name")
+    name = left.text_input("Nom du fichier (sans .yaml)", key=K_SAVE_NAME)
     if right.button("Enregistrer", key="scenario.save"):
         try:
-            path = save_scenario(scenario, name, state.SCENARIOS_DIR)
+            saved = save_scenario_as(scenario, name, state.SCENARIOS_DIR)
         except FileExistsError:
-            st.error(f"Le fichier « {name.strip()}.yaml » existe déjà : choisissez un autre nom.")
+            taken = f"{name.strip()}.yaml"
+            st.error(plain(f"Le fichier « {taken} » existe déjà : choisissez un autre nom."))
         except ValueError as error:
-            st.error(f"Impossible d'enregistrer : {error}.")
+            st.error(plain(f"Impossible d'enregistrer : {error}."))
         except OSError as error:
-            st.error(f"Impossible d'enregistrer : {error.strerror}.")
+            st.error(plain(f"Impossible d'enregistrer : {error.strerror}."))
         else:
-            st.success(f"Scénario enregistré sous « {path.name} ».")
+            st.session_state.pop(K_CONFLICT, None)
+            state.set_origin(saved.path, saved.version)  # « Enregistrer » writes there now
+            st.session_state[K_SAVED] = f"Scénario enregistré sous « {saved.path.name} »."
+            st.rerun()
 
 
 def _render() -> None:

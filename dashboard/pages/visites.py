@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard import state
 from dashboard.charts import teacher_gantt, teacher_load_chart, teacher_names
-from dashboard.ui import show_notice, solved_or_hint
+from dashboard.ui import plain, show_notice, solved_or_hint
 from dashboard.views import (
     fr_number,
     referents_table,
@@ -40,7 +40,7 @@ def _render() -> None:
         return
     scenario, result, plan, _ = solved
     calendar = result.calendar
-    st.caption(f"Scénario « {state.current_label()} » — plan {result.status.value}.")
+    st.caption(f"Scénario « {plain(state.current_label())} » — plan {result.status.value}.")
     if not plan.visits:
         st.info(
             "Ce plan ne compte aucune visite (R12) : aucune période ne demande de visite, "
@@ -106,7 +106,7 @@ def _teacher(scenario: Scenario, plan: Plan, calendar: Calendar) -> None:
         return
     visits = teacher_visits_table(plan, scenario, teacher_id)
     if visits.empty:
-        st.info(f"{names[teacher_id]} n'a aucune visite dans ce plan.")
+        st.info(f"{plain(names[teacher_id])} n'a aucune visite dans ce plan.")
         return
     st.plotly_chart(
         teacher_gantt(plan, scenario, calendar, teacher_id),
