@@ -29,6 +29,7 @@ from ortools.sat.python.cp_model import CpModel, IntVar, LinearExpr
 
 from models import PlanStatus, Scenario, monday_of
 
+from ..formulation.cpmodel import configure_solver
 from .result import VisitAssignment
 from .tasks import VisitTask
 
@@ -178,13 +179,9 @@ class VisitModel:
     def _solve(self, time_limit_s: float, seed: int, workers: int) -> VisitAssignment:
         """One solve with a deterministic time limit; every value read once."""
         solver = cp_model.CpSolver()
-        parameters = solver.parameters
-        parameters.random_seed = seed
-        parameters.num_workers = workers
-        parameters.interleave_search = workers > 1
-        parameters.linearization_level = 2  # the trip covering rows need the full LP
-        parameters.max_deterministic_time = time_limit_s
-        parameters.max_time_in_seconds = 3 * time_limit_s + 10
+        # max_lp first (linearization level 2): the trips' covering rows
+        # need the full LP; the placement's reproducible settings.
+        configure_solver(solver, time_limit_s, seed, workers)
         started = time.perf_counter()
         code = solver.solve(self.model)
         wall = time.perf_counter() - started
