@@ -28,7 +28,11 @@ def _watch_solve() -> None:
     job = state.running_job()
     if job is None or job.done:
         st.rerun()
-    st.info(f"Calcul en cours pour « {plain(job.label)} »… ({job.elapsed_s:.0f} s)")
+    ahead = job.ahead
+    if ahead:
+        st.info(f"« {plain(job.label)} » en attente : {ahead} calcul(s) avant le vôtre.")
+    else:
+        st.info(f"Calcul en cours pour « {plain(job.label)} »… ({job.elapsed_s:.0f} s)")
 
 
 navigation = st.navigation(
