@@ -204,8 +204,14 @@ def finish_plan(
     placed = build_plan(scenario, calendar, dates)
     # The visit models are small (a team, a teacher): one worker each, which
     # is also what keeps them deterministic; more workers only slowed them.
+    # Independent ones (teams, teachers) run one per worker instead.
     visits = plan_visits(
-        scenario, calendar, placed, time_limit_s=settings.time_limit_s, seed=settings.seed
+        scenario,
+        calendar,
+        placed,
+        time_limit_s=settings.time_limit_s,
+        seed=settings.seed,
+        threads=settings.workers,
     )
     return FinishedPlan(visits.plan, validate_plan(scenario, calendar, visits.plan), visits)
 

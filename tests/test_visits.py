@@ -152,6 +152,15 @@ def test_same_settings_same_visits() -> None:
     assert first.visits == second.visits and first.referents == second.referents
 
 
+def test_teachers_solved_in_parallel_give_the_same_visits() -> None:
+    scenario = _scenario([teacher("t1"), teacher("t2", days=("lundi", "vendredi"))])
+    placed = _plan(scenario, {"s1": BLOCK, "s2": [WEEK1], "s3": BLOCK})
+    alone, _ = _visits(scenario, placed, seed=3, threads=1)
+    parallel, outcome = _visits(scenario, placed, seed=3, threads=2)
+    assert outcome.complete and len({v.teacher_id for v in parallel.visits}) == 2
+    assert alone.visits == parallel.visits and alone.referents == parallel.referents
+
+
 # --- the by-hand baseline -------------------------------------------------------
 
 

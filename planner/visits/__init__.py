@@ -12,7 +12,10 @@ import dataclasses
 import datetime as dt
 import time
 from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
 
 from models import Calendar, Plan, PlanStatus, Scenario, Visit
 
@@ -23,6 +26,9 @@ from .model import VisitModel
 from .referents import ReferentModel
 from .result import VisitAssignment
 from .tasks import VisitTask, visit_tasks
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
 
 __all__ = [
     "VisitAssignment",
@@ -57,6 +63,7 @@ def plan_visits(
     time_limit_s: float = 10.0,
     seed: int = 0,
     workers: int = 1,
+    threads: int = 1,
     by_hand: bool = False,
 ) -> VisitOutcome:
     """Date every visit the plan owes and name each student's referent.
@@ -67,6 +74,9 @@ def plan_visits(
         A placed plan (periods and days) and what it solves.
     time_limit_s, seed, workers
         CP-SAT settings (deterministic time limit; same plan on every run).
+    threads
+        Independent models (a team's referents, a teacher's dates) solved
+        at once; each is a deterministic solve, so the plan is the same.
     by_hand
         Use the by-hand baseline instead of CP-SAT (for comparison).
 
@@ -82,7 +92,8 @@ def plan_visits(
     if by_hand:
         assignment = visits_by_hand(scenario, tasks)
     else:
-        assignment = _by_sector(scenario, tasks, time_limit_s, seed, workers)
+        solver = _Solver(time_limit_s, seed, workers, threads)
+        assignment = _by_sector(scenario, tasks, solver)
     return VisitOutcome(
         plan=apply_assignment(scenario, plan, tasks, assignment),
         assignment=assignment,
@@ -90,8 +101,27 @@ def plan_visits(
     )
 
 
+@dataclass(frozen=True)
+class _Solver:
+    """CP-SAT settings of the visit models, and how many run at once."""
+
+    time_limit_s: float
+    seed: int
+    workers: int
+    threads: int
+
+    def map(self, work: Callable[[_T], _R], items: Sequence[_T]) -> list[_R]:
+        """``work`` on each item, ``threads`` at a time, results in order
+        (each item's solve is deterministic: the order of runs changes
+        nothing)."""
+        if self.threads <= 1 or len(items) <= 1:
+            return [work(item) for item in items]
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            return list(pool.map(work, items))
+
+
 def _by_sector(
-    scenario: Scenario, tasks: tuple[VisitTask, ...], time_limit_s: float, seed: int, workers: int
+    scenario: Scenario, tasks: tuple[VisitTask, ...], solver: _Solver
 ) -> VisitAssignment:
     """Referents first (:class:`ReferentModel`, one per team), then each
     teacher's dates (:class:`VisitModel` on his visits alone: with referents
@@ -103,9 +133,10 @@ def _by_sector(
     visits cannot be made.
     """
     started = time.perf_counter()
-    referents, optimal = _choose_referents(scenario, tasks, time_limit_s, seed, workers)
+    referents, optimal = _choose_referents(scenario, tasks, solver)
+    limit, seed, workers = solver.time_limit_s, solver.seed, solver.workers
     if referents is None:
-        return VisitModel(scenario, tasks).solve(time_limit_s, seed, workers)
+        return VisitModel(scenario, tasks).solve(limit, seed, workers)
     by_teacher: dict[str, list[int]] = {}
     unplaced = []
     for v, task in enumerate(tasks):
@@ -113,13 +144,16 @@ def _by_sector(
             by_teacher.setdefault(referents[task.student_id], []).append(v)
         else:
             unplaced.append(v)
+    busy = [t.id for t in scenario.teachers if by_teacher.get(t.id)]
+
+    def dates_of(teacher: str) -> VisitAssignment:
+        mine = by_teacher[teacher]
+        alone = tuple(dataclasses.replace(tasks[v], teachers=(teacher,)) for v in mine)
+        return VisitModel(scenario, alone).solve(limit, seed, workers)
+
     placed: dict[int, tuple[str, dt.date]] = {}
-    for teacher in scenario.teachers:
-        mine = by_teacher.get(teacher.id, [])
-        if not mine:
-            continue
-        alone = tuple(dataclasses.replace(tasks[v], teachers=(teacher.id,)) for v in mine)
-        result = VisitModel(scenario, alone).solve(time_limit_s, seed, workers)
+    for teacher, result in zip(busy, solver.map(dates_of, busy), strict=True):
+        mine = by_teacher[teacher]
         optimal = optimal and result.status is PlanStatus.OPTIMAL
         placed.update({mine[i]: slot for i, slot in result.placed.items()})
         unplaced.extend(mine[i] for i in result.unplaced)
@@ -136,7 +170,7 @@ def _by_sector(
 
 
 def _choose_referents(
-    scenario: Scenario, tasks: tuple[VisitTask, ...], time_limit_s: float, seed: int, workers: int
+    scenario: Scenario, tasks: tuple[VisitTask, ...], solver: _Solver
 ) -> tuple[dict[str, str] | None, bool]:
     """Referents team by team: students and the teachers who may follow
     them split into independent teams (a class, or the classes that share
@@ -145,18 +179,20 @@ def _choose_referents(
     teams = team_tasks(tasks)
     # A team's referents are a balancing choice, not a rule: a few seconds
     # each, the best found is kept (FEASIBLE), and R12 is checked after.
-    limit = min(_TEAM_LIMIT_S, max(1.0, time_limit_s / max(1, len(teams))))
+    limit = min(_TEAM_LIMIT_S, max(1.0, solver.time_limit_s / max(1, len(teams))))
+
+    def choose(team: tuple[VisitTask, ...]) -> tuple[ReferentModel, dict[str, str] | None]:
+        chooser = ReferentModel(scenario, team)
+        chooser.hint(round_robin_referents(scenario, team))
+        return chooser, chooser.solve(limit, solver.seed, solver.workers)
+
     referents: dict[str, str] = {}
     optimal = True
-    for team in teams:
-        chooser = ReferentModel(scenario, team)
-        by_hand = round_robin_referents(scenario, team)
-        chooser.hint(by_hand)
-        found = chooser.solve(limit, seed, workers)
+    for team, (chooser, found) in zip(teams, solver.map(choose, teams), strict=True):
         if found is None and chooser.proven_impossible:
             return None, False
         # Out of time without a choice (a large team): the team's round.
-        referents.update(found if found is not None else by_hand)
+        referents.update(found if found is not None else round_robin_referents(scenario, team))
         optimal = optimal and found is not None and chooser.optimal
     return referents, optimal
 
