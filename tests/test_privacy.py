@@ -506,3 +506,6 @@ def test_exporter_page_pseudonymises_every_download(
         assert not _leaks(text), name
         assert "s1" in text, name
     assert not _leaks(_log_text(every_log))
+    # the button of a pseudonymised calendar names the file's student by id
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Agenda de s1" in labels

@@ -150,8 +150,10 @@ def _calendars(source: _Source, stem: str) -> None:
             key="export-ics-student",
         )
         if student_id is not None:
+            # The file names the student by id when pseudonymised: so does its button.
+            who = student_id if source.pseudonymous else students[student_id]
             st.download_button(
-                f"Agenda de {plain(students[student_id])}",
+                f"Agenda de {plain(who)}",
                 data=lambda: exports.student_ics(scenario, plan, student_id),
                 file_name=exports.ics_file_name(scenario, student_id),
                 mime="text/calendar",
