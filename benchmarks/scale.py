@@ -828,6 +828,15 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "Plot: [benchmarks-scaling.html](benchmarks-scaling.html) "
         "(![scaling](benchmarks-scaling.png)).",
         "",
+        "The labels, in order: `baseline` one CP-SAT model of the whole; `by-class` exact "
+        "decomposition into independent parts, then class by class (first plan in the places "
+        "the others leave, class relaxation bound, block descent, the whole model warm-started); "
+        "`pairs` the descent also re-solves pairs of classes sharing a crowded host, the whole "
+        "school runs on `max_lp` in a second lane for the bound, parts are first-planned and "
+        "bounded one per worker, the visit stage on `max_lp`. What each part of `pairs` brings, "
+        "side by side in one run on one deterministic budget: "
+        "[benchmarks-variants.md](benchmarks-variants.md).",
+        "",
         f"Machine: {head.get('cores', '—')} cores ({head.get('cpu', '—')}), Python "
         f"{head.get('python', '—')}, OR-Tools {head.get('ortools', '—')}; run "
         f"{head.get('run_id', '—')} on commit {head.get('commit', '—')}{_changes(head)}; "
