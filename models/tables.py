@@ -344,12 +344,12 @@ def _xlsx_cells(name: str, data: bytes, max_rows: int) -> tuple[list[str], list[
             sheet.reset_dimensions()
             lines = sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1)
             first = next(lines, None)
-            header = [_xlsx_text(cell) if cell is not None else "" for cell in first or ()]
+            header = [cell_text(cell) if cell is not None else "" for cell in first or ()]
             for line in lines:
                 record = {
-                    column: _xlsx_text(value)
+                    column: cell_text(value)
                     for column, value in zip(header, line, strict=False)
-                    if column and value is not None and _xlsx_text(value)
+                    if column and value is not None and cell_text(value)
                 }
                 if record:
                     records.append(record)
@@ -383,7 +383,11 @@ def _check_unzipped_size(name: str, data: bytes) -> None:
         raise ScenarioError([Fault(name, "", message)])
 
 
-def _xlsx_text(value: object) -> str:
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a CSV would hold (dates ISO, whole
+    numbers without ``.0``, empty for an empty cell)."""
+    if value is None:
+        return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):

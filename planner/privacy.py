@@ -68,7 +68,7 @@ from models import (
     load_scenario,
     scenario_from_dict,
 )
-from models.tables import MAX_FILE_BYTES, decode_text, read_table
+from models.tables import MAX_FILE_BYTES, cell_text, decode_text, read_table
 
 from . import store
 from .atomic import fsync_dir, remove_temporaries, replace_file
@@ -654,11 +654,11 @@ def _rewrite_xlsx(path: Path, data: bytes, edit: RowEdit, counts: _Counts) -> by
     rows = list(sheet.iter_rows())
     if not rows:
         return None
-    header = [_cell_text(cell.value) for cell in rows[0]]
+    header = [cell_text(cell.value) for cell in rows[0]]
     changed = False
     for cells in rows[1:]:
         row = {
-            column: _cell_text(cell.value)
+            column: cell_text(cell.value)
             for column, cell in zip(header, cells, strict=False)
             if column
         }
@@ -675,18 +675,6 @@ def _rewrite_xlsx(path: Path, data: bytes, edit: RowEdit, counts: _Counts) -> by
     return buffer.getvalue()
 
 
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _table_text(path: Path, data: bytes) -> str:
     """The text of a scenario or table file, to look for names in it."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -696,7 +684,7 @@ def _table_text(path: Path, data: bytes) -> str:
             book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
             try:
                 return "\n".join(
-                    _cell_text(value)
+                    cell_text(value)
                     for sheet in book.worksheets
                     for line in sheet.iter_rows(values_only=True)
                     for value in line
