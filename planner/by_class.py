@@ -203,29 +203,39 @@ class _School:
         """Class after class, each with the places the previous ones left,
         each stopped at its first plan: a plan of the whole, early. A
         ``start`` plan (such a first plan, found before) is priced instead."""
+        if start is not None:
+            priced = self._priced_start(start)
+            if priced is not None:
+                return priced
         taken: Taken = Counter()
         current = []
         for index, sub in enumerate(self.subs):
-            found = self._first(sub, taken, limit, start)
+            found = self.solve(sub, taken, None, limit, first_only=True)
             if not found.status.has_plan:
                 return None
             current.append(found)
             taken += self.usage(index, found.dates)
         return current
 
-    def _first(
-        self,
-        sub: Scenario,
-        taken: Taken,
-        limit: float,
-        start: Mapping[str, Iterable[dt.date]] | None,
-    ) -> ModelResult:
-        if start is not None:
-            dates = {s.id: tuple(start[s.id]) for s in sub.students}
-            priced = self.solve(sub, taken, dates, _MIN_LIMIT_S, fixed=True)
-            if priced.status is PlanStatus.OPTIMAL and priced.dates == dates:
-                return priced
-        return self.solve(sub, taken, None, limit, first_only=True)
+    def _priced_start(self, start: Mapping[str, Iterable[dt.date]]) -> list[ModelResult] | None:
+        """Each class of a known plan priced by its own model, its days fixed
+        and the places all the others take (as in the descent); None if a
+        class's model cannot hold its part of the plan."""
+        used = [self.usage(index, start) for index in range(len(self.subs))]
+        priced = []
+        for index, sub in enumerate(self.subs):
+            others: Taken = Counter()
+            for other, places in enumerate(used):
+                if other != index:
+                    others += places
+            dates = {s.id: tuple(start.get(s.id, ())) for s in sub.students}
+            found = self.solve(sub, others, dates, _MIN_LIMIT_S, fixed=True)
+            if found.status is not PlanStatus.OPTIMAL or any(
+                dates[s] != days for s, days in found.dates.items()
+            ):
+                return None
+            priced.append(found)
+        return priced
 
     def usage(self, index: int, dates: Mapping[str, Iterable[dt.date]]) -> Taken:
         """Places of shared crowded hosts one class's plan takes, per date."""
