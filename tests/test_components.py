@@ -3,6 +3,7 @@ that share no crowded host are planned apart, with the same optimum."""
 
 from __future__ import annotations
 
+import pytest
 from factories import SETTINGS, D, host, mission, raw_scenario, student
 
 from models import PlanStatus, scenario_from_dict
@@ -125,3 +126,20 @@ def test_class_by_class_lanes_reach_the_optimum_and_replay_byte_for_byte() -> No
     # bound lane's whole model proves it.
     assert first.objective == whole.objective and first.status is PlanStatus.OPTIMAL
     assert first.dates == second.dates and first.bound == second.bound
+
+
+def test_a_start_plan_is_taken_up_as_it_is_not_searched_again() -> None:
+    from planner.by_class import _School
+
+    raw = _two_classes(shared_capacity=1)
+    raw["weights"] = {"sync": 50}
+    scenario = scenario_from_dict(raw)
+    calendar = build_calendar(scenario)
+    solved = solve_by_class(scenario, calendar, time_limit_s=4, seed=0, workers=1)
+    assert solved is not None and solved.objective is not None
+    school = _School(scenario, calendar, seed=0, stop=None)
+    priced = school.first_plan(4, start=solved.dates)
+    assert priced is not None
+    # Every class priced with its days fixed: the same plan, the same cost.
+    assert {s: d for r in priced for s, d in r.dates.items()} == solved.dates
+    assert sum(r.objective or 0 for r in priced) == pytest.approx(solved.objective)
