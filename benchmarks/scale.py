@@ -833,7 +833,9 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "the others leave, class relaxation bound, block descent, the whole model warm-started); "
         "`pairs` the descent also re-solves pairs of classes sharing a crowded host, the whole "
         "school runs on `max_lp` in a second lane for the bound, parts are first-planned and "
-        "bounded one per worker, the visit stage on `max_lp`. What each part of `pairs` brings, "
+        "bounded one per worker, the visit stage on `max_lp`; `two-sweeps` (rejected: the gap "
+        "at the limit did not move and the final one doubled at 1,400) improved each part of "
+        "an académie in two sweeps of half its share. What each part of `pairs` brings, "
         "side by side in one run on one deterministic budget: "
         "[benchmarks-variants.md](benchmarks-variants.md).",
         "",
