@@ -10,14 +10,9 @@ Never skipped: without Chromium the test fails and says how to install it
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import os
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +20,7 @@ from typing import Any
 import openpyxl
 import pytest
 from playwright.sync_api import Page, sync_playwright
+from server_support import streamlit_server
 
 from dashboard.export_figures import CHROMIUM_ARGS, SYSTEM_CHROMIUM
 from models import load_scenario, requirement_of
@@ -59,64 +55,12 @@ _LIST_PLOTS = """
 """
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def _wait_until_up(url: str, server: subprocess.Popen[bytes], log: Path) -> None:
-    deadline = time.monotonic() + STARTUP_S
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            pytest.fail(f"streamlit s'est arrêté (code {server.returncode}) :\n{log.read_text()}")
-        with (
-            contextlib.suppress(OSError),
-            urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer,
-        ):
-            if answer.status == 200:
-                return
-        time.sleep(0.3)
-    pytest.fail(f"streamlit ne répond pas sur {url} après {STARTUP_S} s :\n{log.read_text()}")
-
-
 @pytest.fixture
 def app_url(tmp_path: Path) -> Iterator[str]:
     """``streamlit run dashboard/app.py`` on a free port; always stopped at the end."""
-    port = _free_port()
-    log = tmp_path / "streamlit.log"
     env = {k: v for k, v in os.environ.items() if k != "STAGEPLAN_SYNC_SOLVE"}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        "dashboard/app.py",
-        "--server.headless",
-        "true",
-        "--server.port",
-        str(port),
-        "--server.address",
-        "127.0.0.1",
-        "--browser.gatherUsageStats",
-        "false",
-    ]
-    with log.open("wb") as output:
-        server = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            _wait_until_up(url, server, log)
-            yield url
-        finally:
-            server.terminate()
-            try:
-                server.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=15)
+    with streamlit_server(env, tmp_path / "streamlit.log", STARTUP_S) as url:
+        yield url
 
 
 def _chromium() -> str:

@@ -10,14 +10,9 @@ against one ``streamlit run`` server.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +20,7 @@ import pytest
 import yaml
 from page_support import ROOT, app_on
 from playwright.sync_api import Page, sync_playwright
+from server_support import streamlit_server
 from streamlit.testing.v1 import AppTest
 
 from dashboard import state
@@ -204,13 +200,6 @@ def test_two_sessions_saving_the_same_file_the_second_is_asked(
 # --- two browsers against one server ---
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """``streamlit run`` with one solve at a time; its default scenario is
@@ -219,38 +208,10 @@ def server(tmp_path: Path) -> Iterator[str]:
     shutil.copytree(ROOT / "scenarios", scenarios)
     text = BLOC.read_text(encoding="utf-8").replace("time_limit_s: 60", "time_limit_s: 6")
     (scenarios / "default.yaml").write_text(text, encoding="utf-8")
-    port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != state.SYNC_ENV}
     env |= {state.MAX_SOLVES_ENV: "1", "STAGEPLAN_SCENARIOS_DIR": str(scenarios)}
-    log = tmp_path / "streamlit.log"
-    command = [
-        sys.executable, "-m", "streamlit", "run", "dashboard/app.py",
-        "--server.headless", "true", "--server.port", str(port),
-        "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=output)
-        try:
-            url = f"http://127.0.0.1:{port}"
-            deadline = time.monotonic() + 90
-            while True:
-                assert process.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, log.read_text()
-                with (
-                    contextlib.suppress(OSError),
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as answer,
-                ):
-                    if answer.status == 200:
-                        break
-                time.sleep(0.3)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=15)
+    with streamlit_server(env, tmp_path / "streamlit.log") as url:
+        yield url
 
 
 def _main_text(page: Page) -> str:
