@@ -19,6 +19,8 @@ import holidays as public_holidays_lib
 from vacances_scolaires_france import SchoolHolidayDates
 
 from models import Calendar, CalendarDay, DateRange, DayKind, Scenario, monday_of, school_year_of
+from models.errors import ScenarioError
+from models.tables import MAX_FILE_BYTES, read_file_bytes
 
 #: A date the school holiday is named after a summer (R9).
 SUMMER_NAME = "Vacances d'été"
@@ -128,10 +130,16 @@ def _official_data() -> dict[dt.date, dict[str, object]]:
     return dict(SchoolHolidayDates().data)
 
 
+#: Holidays further than this from the training are not read (summers cut
+#: by its ends are still seen whole, R9); a range of centuries is clipped.
+_HOLIDAY_MARGIN = dt.timedelta(days=120)
+
+
 def _holidays_from_csv(path: Path, span: DateRange) -> HolidaySource:
     names: dict[dt.date, str] = {}
+    window = DateRange(start=span.start - _HOLIDAY_MARGIN, end=span.end + _HOLIDAY_MARGIN)
     try:
-        data = path.read_bytes()
+        data = _calendar_bytes(path)
         # Spreadsheets export UTF-8 (with BOM) or Windows-1252, "," or ";".
         try:
             text = data.decode("utf-8-sig")
@@ -147,10 +155,26 @@ def _holidays_from_csv(path: Path, span: DateRange) -> HolidaySource:
             except (KeyError, ValueError) as error:
                 message = f"{path.name}: ligne {line} : plage invalide ({error})"
                 raise CalendarError(message) from None
-            names.update(dict.fromkeys(holiday.dates(), holiday.label))
+            start, end = max(holiday.start, window.start), min(holiday.end, window.end)
+            if start <= end:
+                kept = DateRange(start=start, end=end, label=holiday.label)
+                names.update(dict.fromkeys(kept.dates(), holiday.label))
     except OSError as error:
         raise CalendarError(f"{path.name} : fichier illisible ({error.strerror})") from None
     return HolidaySource(names, _summers(names), f"calendrier {path.name}")
+
+
+def _calendar_bytes(path: Path) -> bytes:
+    """The file's bytes: a regular file of at most MAX_FILE_BYTES (never a
+    device such as /dev/zero, which would never end)."""
+    try:
+        data = read_file_bytes(path, path.name, "training.holiday_calendar", MAX_FILE_BYTES)
+    except ScenarioError as error:
+        reasons = "; ".join(f.message for f in error.faults)
+        raise CalendarError(f"{path.name} : {reasons}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise CalendarError(f"{path.name} : fichier trop volumineux (5 Mo au plus)")
+    return data
 
 
 def _summers(names: dict[dt.date, str]) -> tuple[DateRange, ...]:

@@ -398,3 +398,23 @@ def test_missing_csv_calendar_is_a_calendar_error(tmp_path):
 
     with pytest.raises(CalendarError, match=r"absent\.csv : fichier illisible"):
         build_calendar(scenario(first="2029-09-01", last="2031-06-30", holiday_calendar=absent))
+
+
+def test_a_holiday_calendar_that_is_a_device_is_refused_not_read(tmp_path):
+    device = scenario(first="2029-09-01", last="2031-06-30", holiday_calendar="/dev/zero")
+
+    with pytest.raises(CalendarError, match="fichier ordinaire"):
+        build_calendar(device)
+
+
+def test_a_holiday_range_of_centuries_is_read_near_the_training_only(tmp_path):
+    path = tmp_path / "siecles.csv"
+    path.write_text(CSV_CALENDAR + "1000-01-01,2999-12-31,Vacances d'été\n", encoding="utf-8")
+    calendar = build_calendar(
+        scenario(first="2029-09-01", last="2031-06-30", holiday_calendar=str(path))
+    )
+    # Every day of the training is now a holiday, and nothing beyond its
+    # margin was walked (a million days would take seconds).
+    assert calendar.day(D("2030-03-04")).kind is DayKind.SCHOOL_HOLIDAY
+    (summer,) = calendar.summers
+    assert D("2029-05-01") <= summer.start and summer.end <= D("2031-11-01")
