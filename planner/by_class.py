@@ -116,7 +116,8 @@ def relaxation_bound(
     """A lower bound of several classes sharing hosts: each class alone
     with every place, the optima (or bounds) added up. None when a class
     has no bound within ``limit_per_class`` (deterministic seconds)."""
-    return _School(scenario, calendar, seed, stop).relaxed(limit_per_class)
+    bound, _ = _School(scenario, calendar, seed, stop).relaxed(limit_per_class)
+    return bound
 
 
 #: Share of the time limit given to the bound lane.
@@ -181,16 +182,18 @@ class _School:
                 self.stats.update(found.stats)
         return found
 
-    def relaxed(self, limit: float, stop: StopHandle | None = None) -> float | None:
+    def relaxed(self, limit: float, stop: StopHandle | None = None) -> tuple[float | None, float]:
         """The relaxation's bound: each class alone with every place (None
-        when a class has no bound within ``limit``)."""
-        bound = 0.0
+        when a class has no bound within ``limit``), and the deterministic
+        time these solves took."""
+        bound = spent = 0.0
         for sub in self.subs:
             alone = self.solve(sub, {}, None, limit, stop=stop)
+            spent += alone.deterministic_time
             if alone.bound is None:
-                return None
+                return None, spent
             bound += alone.bound
-        return bound
+        return bound, spent
 
     def scenario_of(self, group: Neighbourhood) -> Scenario:
         if len(group) == 1:
@@ -317,9 +320,10 @@ class _BoundLane(threading.Thread):
             self.error = error
 
     def _search(self) -> None:
-        before = self.school.spent
-        relaxed = self.school.relaxed(self.budget / (4 * len(self.school.subs)), self.stop)
-        spent = self.school.spent - before
+        # Its own time, not the school's counter, which the descent's solves
+        # (on other threads) also add to: the whole model's limit must not
+        # depend on which thread finished first.
+        relaxed, spent = self.school.relaxed(self.budget / (4 * len(self.school.subs)), self.stop)
         if relaxed is None:
             relaxed = float("-inf")
         self.shown.bound(relaxed)
