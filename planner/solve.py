@@ -278,7 +278,7 @@ def _solve_parts(
         best = [found for found, _ in firsts]
         build_time = sum(built for _, built in firsts)
         if not all(found.status.has_plan for found in best):
-            return merge_results(best, len(parts)), build_time
+            return merge_results(best), build_time
         _report_parts(on_progress, best)
         relaxed = list(
             pool.map(lambda i: _relaxed_bound(subs[i], calendar, alone, stop), range(len(subs)))
@@ -310,12 +310,12 @@ def _solve_parts(
         # the first plan) and the proof starts over on the rebuilt model.
         improved = _run(model, replace(settings, time_limit_s=share), relay, stop)
         best[index] = _better(best[index], improved)
-    return merge_results(best, len(parts)), build_time
+    return merge_results(best), build_time
 
 
 def _report_parts(on_progress: Callable[[Progress], None] | None, best: list[ModelResult]) -> None:
     if on_progress is not None:
-        merged = merge_results(best, len(best))
+        merged = merge_results(best)
         on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
 
 
@@ -424,12 +424,12 @@ def _offset_progress(
     return relay
 
 
-def merge_results(results: list[ModelResult], parts: int) -> ModelResult:
+def merge_results(results: list[ModelResult]) -> ModelResult:
     """The parts' results as one: dates joined, objectives and bounds
     summed; OPTIMAL only when every part is, no plan when one has none."""
-    if len(results) < parts or not all(r.status.has_plan for r in results):
-        failed = next(r.status for r in results if not r.status.has_plan)
-        status = failed
+    failed = [r.status for r in results if not r.status.has_plan]
+    if failed:
+        status = failed[0]
     elif all(r.status is PlanStatus.OPTIMAL for r in results):
         status = PlanStatus.OPTIMAL
     else:
