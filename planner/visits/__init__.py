@@ -181,18 +181,21 @@ def _choose_referents(
     # each, the best found is kept (FEASIBLE), and R12 is checked after.
     limit = min(_TEAM_LIMIT_S, max(1.0, solver.time_limit_s / max(1, len(teams))))
 
-    def choose(team: tuple[VisitTask, ...]) -> tuple[ReferentModel, dict[str, str] | None]:
+    def choose(
+        team: tuple[VisitTask, ...],
+    ) -> tuple[ReferentModel, dict[str, str] | None, dict[str, str]]:
         chooser = ReferentModel(scenario, team)
-        chooser.hint(round_robin_referents(scenario, team))
-        return chooser, chooser.solve(limit, solver.seed, solver.workers)
+        by_hand = round_robin_referents(scenario, team)
+        chooser.hint(by_hand)
+        return chooser, chooser.solve(limit, solver.seed, solver.workers), by_hand
 
     referents: dict[str, str] = {}
     optimal = True
-    for team, (chooser, found) in zip(teams, solver.map(choose, teams), strict=True):
+    for chooser, found, by_hand in solver.map(choose, teams):
         if found is None and chooser.proven_impossible:
             return None, False
         # Out of time without a choice (a large team): the team's round.
-        referents.update(found if found is not None else round_robin_referents(scenario, team))
+        referents.update(found if found is not None else by_hand)
         optimal = optimal and found is not None and chooser.optimal
     return referents, optimal
 
