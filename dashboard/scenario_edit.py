@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -49,6 +48,7 @@ RULE_FIELDS = {
     "perfectionnement_full_time_months": "§3.3b mois à temps plein (perfectionnement)",
     "perfectionnement_part_time_months": "§3.3b mois à temps partiel (perfectionnement)",
 }
+
 #: Objective weights, with their French labels.
 WEIGHT_FIELDS = {
     "preferred": "Semaine hors des fenêtres préférées (R7)",
@@ -58,7 +58,6 @@ WEIGHT_FIELDS = {
     "surplus_days": "Jour au-delà de la durée requise",
     "single_days": "Jour hors semaine complète (R5)",
 }
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 
 
 def editable(scenario: Scenario) -> dict[str, Any]:
