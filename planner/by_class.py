@@ -69,6 +69,7 @@ def solve_by_class(
     stop: StopHandle | None = None,
     first_plan_only: bool = False,
     start: Mapping[str, Iterable[dt.date]] | None = None,
+    known_bound: float | None = None,
 ) -> ModelResult | None:
     """Plan several classes that share hosts (see the module's text).
 
@@ -77,7 +78,9 @@ def solve_by_class(
     first plan fails (the caller then solves the whole as one model, which
     may still find one). ``first_plan_only`` stops after the first plan
     (bound 0: no bound is known yet); ``start``, a first plan found so
-    before, is taken up instead of searched again.
+    before, is taken up instead of searched again. ``known_bound``, a
+    bound found before with the bound lane's share of the time
+    (:func:`school_bound`, in an académie's first pass), replaces the lane.
     """
     school = _School(scenario, calendar, seed, stop)
     if first_plan_only:
@@ -85,7 +88,11 @@ def solve_by_class(
         return None if first is None else school.result(first, 0.0, status=PlanStatus.FEASIBLE)
     shown = _Shown(on_progress, school)
     lane_budget = _BOUND_SHARE * time_limit_s
-    lane = _BoundLane(school, lane_budget, stop.child() if stop else StopHandle(), shown)
+    lane: _BoundLane | _KnownBound = (
+        _BoundLane(school, lane_budget, stop.child() if stop else StopHandle(), shown)
+        if known_bound is None
+        else _KnownBound(known_bound, shown)
+    )
     current = school.first_plan(time_limit_s, start)
     if current is None:
         return None
@@ -105,19 +112,29 @@ def solve_by_class(
     return school.finish(current, lane.outcome)
 
 
-def relaxation_bound(
+def school_bound(
     scenario: Scenario,
     calendar: Calendar,
     *,
+    time_limit_s: float,
     seed: int,
     stop: StopHandle | None = None,
-    limit_per_class: float = 2.0,
 ) -> float | None:
-    """A lower bound of several classes sharing hosts: each class alone
-    with every place, the optima (or bounds) added up. None when a class
-    has no bound within ``limit_per_class`` (deterministic seconds)."""
-    bound, _ = _School(scenario, calendar, seed, stop).relaxed(limit_per_class)
-    return bound
+    """The bound lane's bound, searched on its own: what
+    :func:`solve_by_class` with the same ``time_limit_s`` would find for it
+    (each class alone, then the whole on ``max_lp``). An académie computes
+    it for every school in its first pass, so that the bound of the whole
+    is known early rather than school after school. None when no class
+    bound was found."""
+    school = _School(scenario, calendar, seed, stop)
+    lane = _BoundLane(
+        school, _BOUND_SHARE * time_limit_s, stop or StopHandle(), _Shown(None, school)
+    )
+    lane.run()
+    if lane.error is not None:
+        raise lane.error
+    bound = lane.outcome.bound
+    return bound if bound > float("-inf") else None
 
 
 #: Share of the time limit given to the bound lane.
@@ -345,6 +362,22 @@ class _BoundLane(threading.Thread):
         self.outcome = _LaneOutcome(bound, whole if whole.status.has_plan else None)
 
 
+class _KnownBound:
+    """Stands in for the bound lane when the bound was searched before."""
+
+    def __init__(self, bound: float, shown: _Shown):
+        self.outcome = _LaneOutcome(bound, None)
+        self.error: BaseException | None = None
+        self.stop = StopHandle()
+        self.shown = shown
+
+    def start(self) -> None:
+        self.shown.bound(self.outcome.bound)
+
+    def join(self) -> None:
+        return None
+
+
 class _Descent:
     """Rounds of re-solved neighbourhoods (one class, or two classes that
     share a crowded host), in fixed batches of independent ones."""
@@ -355,6 +388,7 @@ class _Descent:
         self.rounds = self._batches(school.pairs) + self._batches(singles)
         count = len(school.subs)
         self.limit = min(_MAX_STEP_S, max(_MIN_LIMIT_S, budget / (4 * count)))
+        self.step = self.limit
         self.spent = 0.0
 
     def _batches(self, groups: Sequence[Neighbourhood]) -> list[list[Neighbourhood]]:
@@ -398,7 +432,7 @@ class _Descent:
         school = self.school
         taken = school.taken_outside(current, group)
         hint = {s: d for i in group for s, d in current[i].dates.items()}
-        found = school.solve(school.scenario_of(group), taken, hint, self.limit * len(group))
+        found = school.solve(school.scenario_of(group), taken, hint, self.step * len(group))
         self._spend(found)
         before = sum(current[i].objective or 0.0 for i in group)
         if not found.status.has_plan or (found.objective or 0.0) >= before:
@@ -436,6 +470,9 @@ class _Descent:
 
 #: Most deterministic time of one class's re-solve in the descent.
 _MAX_STEP_S = 5.0
+#: Deterministic time of one class's re-solve in the descent's first round
+#: (a pair's: twice as much; no solve takes less than ``_MIN_LIMIT_S``).
+_FIRST_ROUND_STEP_S = 0.75
 
 
 class _Shown:
@@ -508,4 +545,4 @@ def _shared_hosts(subs: list[Scenario]) -> frozenset[str]:
     )
 
 
-__all__ = ["classes_of", "relaxation_bound", "solve_by_class", "total"]
+__all__ = ["classes_of", "school_bound", "solve_by_class", "total"]

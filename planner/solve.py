@@ -12,7 +12,7 @@ from typing import Any
 
 from models import Calendar, Plan, PlanStatus, Scenario
 
-from .by_class import classes_of, relaxation_bound, solve_by_class
+from .by_class import classes_of, school_bound, solve_by_class
 from .calendar import build_calendar
 from .components import independent_parts, sub_scenario
 from .counting import build_plan
@@ -254,10 +254,11 @@ def _solve_parts(
 
     Three passes, so that the whole has a plan and a bound early (anytime):
     a first plan for every part (CP-SAT stops at its first solution), then
-    the class relaxation's bound of every part of several classes (both
-    passes one part per worker: one-worker solves, the same in any order),
-    then each part not yet proven optimal is solved again from its plan with
-    its share of the time limit (by size, at least 2 s).
+    the bound of every part of several classes, with the share of its time
+    its bound lane would take (both passes one part per worker: one-worker
+    solves, the same in any order), then each part not yet proven optimal
+    is solved again from its plan with its share of the time limit (by
+    size, at least 2 s), its bound already known.
     """
     total = sum(len(p) for p in parts)
     shares = [
@@ -281,7 +282,10 @@ def _solve_parts(
             return merge_results(best), build_time
         _report_parts(on_progress, best)
         relaxed = list(
-            pool.map(lambda i: _relaxed_bound(subs[i], calendar, alone, stop), range(len(subs)))
+            pool.map(
+                lambda i: _school_bound(subs[i], calendar, shares[i], settings.seed, stop),
+                range(len(subs)),
+            )
         )
     best = [
         replace(found, bound=max(found.bound or 0.0, bound)) if bound is not None else found
@@ -298,7 +302,9 @@ def _solve_parts(
             # students (label two-sweeps, docs/benchmarks.md).
             part_settings = replace(settings, time_limit_s=share)
             start = best[index].dates
-            improved = _by_class(sub, calendar, part_settings, stop, relay, start=start)
+            improved = _by_class(
+                sub, calendar, part_settings, stop, relay, start=start, known_bound=relaxed[index]
+            )
             if improved is not None:
                 best[index] = _better(best[index], improved)
             continue
@@ -319,14 +325,14 @@ def _report_parts(on_progress: Callable[[Progress], None] | None, best: list[Mod
         on_progress(Progress(merged.objective or 0.0, merged.bound or 0.0, merged.wall_time_s, 1))
 
 
-def _relaxed_bound(
-    scenario: Scenario, calendar: Calendar, settings: SolveSettings, stop: StopHandle | None
+def _school_bound(
+    scenario: Scenario, calendar: Calendar, share: float, seed: int, stop: StopHandle | None
 ) -> float | None:
-    """A part of several classes: each class alone with every place (a
-    lower bound of the part); None for a part of one class."""
+    """A part of several classes: its bound lane's bound, searched ahead
+    (see :func:`planner.by_class.school_bound`); None for a part of one class."""
     if len(classes_of(scenario)) < 2:
         return None
-    return relaxation_bound(scenario, calendar, seed=settings.seed, stop=stop)
+    return school_bound(scenario, calendar, time_limit_s=share, seed=seed, stop=stop)
 
 
 def _by_class(
@@ -337,6 +343,7 @@ def _by_class(
     on_progress: Callable[[Progress], None] | None = None,
     first_plan_only: bool = False,
     start: Mapping[str, Iterable[dt.date]] | None = None,
+    known_bound: float | None = None,
 ) -> ModelResult | None:
     return solve_by_class(
         scenario,
@@ -348,6 +355,7 @@ def _by_class(
         stop=stop,
         first_plan_only=first_plan_only,
         start=start,
+        known_bound=known_bound,
     )
 
 

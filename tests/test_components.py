@@ -7,7 +7,7 @@ import pytest
 from factories import SETTINGS, D, host, mission, raw_scenario, student
 
 from models import PlanStatus, scenario_from_dict
-from planner.by_class import solve_by_class
+from planner.by_class import school_bound, solve_by_class
 from planner.calendar import build_calendar
 from planner.components import independent_parts, sub_scenario
 from planner.formulation import ModelData, StagePlanModel
@@ -143,3 +143,20 @@ def test_a_start_plan_is_taken_up_as_it_is_not_searched_again() -> None:
     # Every class priced with its days fixed: the same plan, the same cost.
     assert {s: d for r in priced for s, d in r.dates.items()} == solved.dates
     assert sum(r.objective or 0 for r in priced) == pytest.approx(solved.objective)
+
+
+def test_a_school_bound_searched_ahead_is_the_bound_lanes_and_replaces_it() -> None:
+    raw = _two_classes(shared_capacity=1)
+    raw["weights"] = {"sync": 50}
+    scenario = scenario_from_dict(raw)
+    calendar = build_calendar(scenario)
+    ahead = school_bound(scenario, calendar, time_limit_s=4, seed=0)
+    with_lane = solve_by_class(scenario, calendar, time_limit_s=4, seed=0, workers=2)
+    assert ahead is not None and with_lane is not None
+    # Same share of the time, same seed: the bound the lane would have found.
+    assert ahead == with_lane.bound
+    # A known bound is taken as it is: no lane runs to better it.
+    lower = ahead - 1
+    known = solve_by_class(scenario, calendar, time_limit_s=4, seed=0, workers=2, known_bound=lower)
+    assert known is not None
+    assert known.bound == lower and known.objective == with_lane.objective
