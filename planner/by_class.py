@@ -408,21 +408,36 @@ class _Descent:
         return batches
 
     def run(self, current: list[ModelResult]) -> None:
+        # The first round takes short steps, so that every neighbourhood is
+        # visited early (anytime: on three schools of 350, the plan after 20
+        # of their 120 deterministic seconds cost 6 % less); later rounds
+        # take the full step, until one improves nothing
+        # (docs/benchmarks-variants.md).
+        self.step = min(_FIRST_ROUND_STEP_S, self.limit)
         with ThreadPoolExecutor(max_workers=self.workers) as pool:
             improved = True
             while improved:
-                improved = False
-                for batch in self.rounds:
-                    if self.spent >= self.budget or self.school.stopped():
-                        return
-                    outcomes = list(pool.map(lambda g: self._resolve(current, g), batch))
-                    for outcome in outcomes:
-                        if outcome is not None:
-                            for index, found in outcome:
-                                current[index] = found
-                            improved = True
-                    if any(outcomes):
-                        self.shown.plan(current)
+                short = self.step < self.limit
+                improved = self.round(pool, current) or short
+                self.step = self.limit
+                if self.spent >= self.budget or self.school.stopped():
+                    return
+
+    def round(self, pool: ThreadPoolExecutor, current: list[ModelResult]) -> bool:
+        """One pass over every neighbourhood; whether any was improved."""
+        improved = False
+        for batch in self.rounds:
+            if self.spent >= self.budget or self.school.stopped():
+                return improved
+            outcomes = list(pool.map(lambda g: self._resolve(current, g), batch))
+            for outcome in outcomes:
+                if outcome is not None:
+                    for index, found in outcome:
+                        current[index] = found
+                    improved = True
+            if any(outcomes):
+                self.shown.plan(current)
+        return improved
 
     def _resolve(
         self, current: list[ModelResult], group: Neighbourhood
