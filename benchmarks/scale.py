@@ -835,9 +835,11 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "school runs on `max_lp` in a second lane for the bound, parts are first-planned and "
         "bounded one per worker, the visit stage on `max_lp`; `two-sweeps` (rejected: the gap "
         "at the limit did not move and the final one doubled at 1,400) improved each part of "
-        "an académie in two sweeps of half its share. What each part of `pairs` brings, "
-        "side by side in one run on one deterministic budget: "
-        "[benchmarks-variants.md](benchmarks-variants.md).",
+        "an académie in two sweeps of half its share; `short-first` the descent's first "
+        "round takes short steps (0.75 s per class), and each school of an académie has its "
+        "bound lane's search in the first pass (its bound early, no lane later). What each "
+        "part of the class-by-class search brings, side by side in one run on one "
+        "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",
         f"Machine: {head.get('cores', '—')} cores ({head.get('cpu', '—')}), Python "
         f"{head.get('python', '—')}, OR-Tools {head.get('ortools', '—')}; run "
