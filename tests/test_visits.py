@@ -118,6 +118,23 @@ def test_solve_reports_r12_when_visits_cannot_fit() -> None:
     assert result.plan is None
 
 
+def test_a_visit_its_referent_cannot_make_is_given_to_the_team_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import planner.visits as visits
+
+    scenario = _scenario([teacher("t1", per_week=1), teacher("t2", per_week=1)])
+    plan = _plan(scenario, {"s1": [WEEK1], "s2": [WEEK1]})
+    # A referent choice that passes the counts but overloads t1 in WEEK1.
+    overloaded = {"s1": "t1", "s2": "t1"}
+    monkeypatch.setattr(visits, "_choose_referents", lambda *args: (dict(overloaded), True))
+    placed, outcome = _visits(scenario, plan)
+    assert outcome.complete, outcome.conflicts  # R12: the joint model gives s2 to t2
+    assert sorted(dict(placed.referents).values()) == ["t1", "t2"]
+    assert outcome.assignment.status is PlanStatus.OPTIMAL
+    assert _r12(scenario, placed) == []
+
+
 def test_one_referent_per_student_makes_all_his_visits_and_named_ones_are_kept() -> None:
     scenario = _scenario([teacher("t1"), teacher("t2")], s2={"referent": "t2"})
     plan, outcome = _visits(scenario, _plan(scenario, {"s1": BLOCK, "s2": BLOCK, "s3": BLOCK}))

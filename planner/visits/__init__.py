@@ -159,14 +159,63 @@ def _by_sector(
         unplaced.extend(mine[i] for i in result.unplaced)
         if not result.status.has_plan:
             unplaced.extend(mine)
+    missed = set(unplaced)
+    if missed:
+        retried = _joint_where_missed(scenario, tasks, solver, placed, referents, missed)
+        optimal = optimal and retried
     return VisitAssignment(
         placed=placed,
         referents=referents,
-        unplaced=tuple(sorted(set(unplaced))),
+        unplaced=tuple(sorted(missed)),
         status=PlanStatus.OPTIMAL if optimal else PlanStatus.FEASIBLE,
         wall_time_s=time.perf_counter() - started,
         method="cp-sat",
     )
+
+
+def _joint_where_missed(
+    scenario: Scenario,
+    tasks: tuple[VisitTask, ...],
+    solver: _Solver,
+    placed: dict[int, tuple[str, dt.date]],
+    referents: dict[str, str],
+    missed: set[int],
+) -> bool:
+    """Each team with a visit left unplaced, planned again by the joint
+    model (referents and dates together, missed visits allowed); its answer
+    replaces the team's when it misses fewer. ``placed``, ``referents`` and
+    ``missed`` are updated in place; returns whether every retried team
+    was solved to optimality.
+
+    The referent choice passes capacity counts only: a week's dates may
+    still overload a referent (one visit of an académie of 3,500 was lost
+    so) where another referent of the team had room.
+    """
+    index = {id(task): v for v, task in enumerate(tasks)}
+    teams = [
+        (team, members)
+        for team in team_tasks(tasks)
+        for members in [[index[id(task)] for task in team]]
+        if missed.intersection(members)
+    ]
+    limit, seed, workers = solver.time_limit_s, solver.seed, solver.workers
+    joints = solver.map(
+        lambda item: VisitModel(scenario, item[0]).solve(limit, seed, workers), teams
+    )
+    optimal = True
+    for (_, members), joint in zip(teams, joints, strict=True):
+        lost = missed.intersection(members)
+        if not joint.status.has_plan or len(joint.unplaced) >= len(lost):
+            optimal = False
+            continue
+        optimal = optimal and joint.status is PlanStatus.OPTIMAL
+        for v in members:
+            placed.pop(v, None)
+        missed.difference_update(members)
+        placed.update({members[i]: slot for i, slot in joint.placed.items()})
+        missed.update(members[i] for i in joint.unplaced)
+        referents.update(joint.referents)
+    return optimal
 
 
 def _choose_referents(
