@@ -93,6 +93,8 @@ def solve_by_class(
         if known_bound is None
         else _KnownBound(known_bound, shown)
     )
+    if known_bound is not None:  # shown with the first plan, never below it
+        shown.bound(known_bound)
     current = school.first_plan(time_limit_s, start)
     if current is None:
         return None

@@ -157,6 +157,8 @@ def test_a_school_bound_searched_ahead_is_the_bound_lanes_and_replaces_it() -> N
     assert ahead == with_lane.bound
     # A known bound is taken as it is: no lane runs to better it.
     lower = ahead - 1
-    known = solve_by_class(scenario, calendar, time_limit_s=4, seed=0, workers=2, known_bound=lower)
+    known = solve_by_class(
+        scenario, calendar, time_limit_s=4, seed=0, workers=2, known_bound=lower
+    )
     assert known is not None
     assert known.bound == lower and known.objective == with_lane.objective
