@@ -3,26 +3,11 @@ its readings and its sections of the report (no solve here)."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
-ROOT = Path(__file__).resolve().parent.parent
+from benchmark_support import load_benchmark
 
-
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_descent_variants", ROOT / "benchmarks" / "descent_variants.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-variants = _load()
+variants = load_benchmark("descent_variants")
 
 
 def test_a_reading_is_the_last_plan_found_within_the_time() -> None:

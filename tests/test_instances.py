@@ -6,13 +6,11 @@ generated and counted.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from benchmark_support import load_benchmark
 
 from models import PlanStatus, Route, Scenario, load_scenario, requirement_of
 from planner.solve import SolveSettings, solve
@@ -20,18 +18,7 @@ from planner.solve import SolveSettings, solve
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_instances() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "benchmark_instances", ROOT / "benchmarks" / "instances.py"
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
-instances = _load_instances()
+instances = load_benchmark("instances")
 
 
 @pytest.fixture(scope="module")
