@@ -93,8 +93,6 @@ def solve_by_class(
         if known_bound is None
         else _KnownBound(known_bound, shown)
     )
-    if known_bound is not None:  # shown with the first plan, never below it
-        shown.bound(known_bound)
     current = school.first_plan(time_limit_s, start)
     if current is None:
         return None
@@ -371,10 +369,12 @@ class _KnownBound:
         self.outcome = _LaneOutcome(bound, None)
         self.error: BaseException | None = None
         self.stop = StopHandle()
-        self.shown = shown
+        # Shown from the first plan on: the académie's bound never dips
+        # while this school waits for it.
+        shown.bound(bound)
 
     def start(self) -> None:
-        self.shown.bound(self.outcome.bound)
+        return None
 
     def join(self) -> None:
         return None

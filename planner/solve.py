@@ -281,7 +281,7 @@ def _solve_parts(
         if not all(found.status.has_plan for found in best):
             return merge_results(best), build_time
         _report_parts(on_progress, best)
-        relaxed = list(
+        bounds = list(
             pool.map(
                 lambda i: _school_bound(subs[i], calendar, shares[i], settings.seed, stop),
                 range(len(subs)),
@@ -289,7 +289,7 @@ def _solve_parts(
         )
     best = [
         replace(found, bound=max(found.bound or 0.0, bound)) if bound is not None else found
-        for found, bound in zip(best, relaxed, strict=True)
+        for found, bound in zip(best, bounds, strict=True)
     ]
     _report_parts(on_progress, best)
     for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
@@ -303,7 +303,7 @@ def _solve_parts(
             part_settings = replace(settings, time_limit_s=share)
             start = best[index].dates
             improved = _by_class(
-                sub, calendar, part_settings, stop, relay, start=start, known_bound=relaxed[index]
+                sub, calendar, part_settings, stop, relay, start=start, known_bound=bounds[index]
             )
             if improved is not None:
                 best[index] = _better(best[index], improved)

@@ -100,9 +100,17 @@ def test_two_schools_of_two_classes_each_are_two_parts_solved_class_by_class() -
     scenario = scenario_from_dict(raw)
     assert len(independent_parts(scenario)) == 2
     seen: list[float] = []
-    result = solve(scenario, SETTINGS, on_progress=lambda p: seen.append(p.objective))
+    bounds: list[float] = []
+    result = solve(
+        scenario,
+        SETTINGS,
+        on_progress=lambda p: (seen.append(p.objective), bounds.append(p.bound)),
+    )
     assert result.status.has_plan and result.verdict is not None and result.verdict.ok
     assert result.model_size["parts"] == 2
+    # The whole's bound only rises: a school's bound, searched in the first
+    # pass, is shown while its plan is improved.
+    assert bounds == sorted(bounds) and bounds[-1] > 0
     whole = StagePlanModel(ModelData(scenario, build_calendar(scenario))).solve(
         time_limit_s=20, seed=0, workers=1
     )
