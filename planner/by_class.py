@@ -127,13 +127,8 @@ def school_bound(
     is known early rather than school after school. None when no class
     bound was found."""
     school = _School(scenario, calendar, seed, stop)
-    lane = _BoundLane(
-        school, _BOUND_SHARE * time_limit_s, stop or StopHandle(), _Shown(None, school)
-    )
-    lane.run()
-    if lane.error is not None:
-        raise lane.error
-    bound = lane.outcome.bound
+    budget = _BOUND_SHARE * time_limit_s
+    bound = _bound_search(school, budget, stop or StopHandle(), _Shown(None, school)).bound
     return bound if bound > float("-inf") else None
 
 
@@ -337,29 +332,28 @@ class _BoundLane(threading.Thread):
             self.error = error
 
     def _search(self) -> None:
-        # Its own time, not the school's counter, which the descent's solves
-        # (on other threads) also add to: the whole model's limit must not
-        # depend on which thread finished first.
-        relaxed, spent = self.school.relaxed(self.budget / (4 * len(self.school.subs)), self.stop)
-        if relaxed is None:
-            relaxed = float("-inf")
-        self.shown.bound(relaxed)
-        best = [relaxed]
+        self.outcome = _bound_search(self.school, self.budget, self.stop, self.shown)
 
-        def heard(bound: float) -> None:
-            best[0] = max(best[0], bound)
-            self.shown.bound(bound)
 
-        whole = self.school.solve(
-            self.school.scenario,
-            {},
-            None,
-            self.budget - spent,
-            stop=self.stop,
-            on_bound=heard,
-        )
-        bound = max(best[0], whole.bound or float("-inf"))
-        self.outcome = _LaneOutcome(bound, whole if whole.status.has_plan else None)
+def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Shown) -> _LaneOutcome:
+    """The bound lane's work: each class alone with every place, then the
+    whole school on ``max_lp`` with what is left of ``budget``."""
+    # Its own time, not the school's counter, which the descent's solves
+    # (on other threads) also add to: the whole model's limit must not
+    # depend on which thread finished first.
+    relaxed, spent = school.relaxed(budget / (4 * len(school.subs)), stop)
+    if relaxed is None:
+        relaxed = float("-inf")
+    shown.bound(relaxed)
+    best = [relaxed]
+
+    def heard(bound: float) -> None:
+        best[0] = max(best[0], bound)
+        shown.bound(bound)
+
+    whole = school.solve(school.scenario, {}, None, budget - spent, stop=stop, on_bound=heard)
+    bound = max(best[0], whole.bound or float("-inf"))
+    return _LaneOutcome(bound, whole if whole.status.has_plan else None)
 
 
 class _KnownBound:
