@@ -151,14 +151,16 @@ def _by_sector(
         return VisitModel(scenario, alone).solve(limit, seed, workers)
 
     solved = dict(zip(busy, solver.map(lambda t: dates_of(t, by_teacher[t]), busy), strict=True))
-    if _missed_by(solved, by_teacher):
-        _move_referents(scenario, tasks, by_teacher, referents, solved, dates_of)
+    missed = _missed_by(solved, by_teacher)
+    if missed:
+        _move_referents(scenario, tasks, missed, by_teacher, referents, solved, dates_of)
+        missed = _missed_by(solved, by_teacher)
     placed: dict[int, tuple[str, dt.date]] = {}
     for teacher, result in solved.items():
         mine = by_teacher[teacher]
         optimal = optimal and result.status is PlanStatus.OPTIMAL
         placed.update({mine[i]: slot for i, slot in result.placed.items()})
-    missed = set(unplaced) | _missed_by(solved, by_teacher)
+    missed.update(unplaced)
     return VisitAssignment(
         placed=placed,
         referents=referents,
@@ -181,15 +183,16 @@ def _missed_by(solved: dict[str, VisitAssignment], by_teacher: dict[str, list[in
 def _move_referents(
     scenario: Scenario,
     tasks: tuple[VisitTask, ...],
+    missed: set[int],
     by_teacher: dict[str, list[int]],
     referents: dict[str, str],
     solved: dict[str, VisitAssignment],
     dates_of: Callable[[str, list[int]], VisitAssignment],
 ) -> None:
-    """Each student with a visit his referent cannot make is given to
-    another teacher of the team who can make all his visits, the least
-    followed first (``by_teacher``, ``referents`` and ``solved`` updated in
-    place). A referent named in the scenario is kept.
+    """Each student with a ``missed`` visit (one his referent cannot make)
+    is given to another teacher of the team who can make all his visits,
+    the least followed first (``by_teacher``, ``referents`` and ``solved``
+    updated in place). A referent named in the scenario is kept.
 
     The referent choice passes capacity counts only: a week's dates may
     still overload a referent while another teacher has room (one visit of
@@ -197,7 +200,7 @@ def _move_referents(
     model of that team, 1,481 visits and 60 teachers, found nothing in
     10 s).
     """
-    for student in sorted({tasks[v].student_id for v in _missed_by(solved, by_teacher)}):
+    for student in sorted({tasks[v].student_id for v in missed}):
         known = scenario.student(student)
         if known is None or known.referent:
             continue
