@@ -837,7 +837,9 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "at the limit did not move and the final one doubled at 1,400) improved each part of "
         "an académie in two sweeps of half its share; `short-first` the descent's first "
         "round takes short steps (0.75 s per class), and each school of an académie has its "
-        "bound lane's search in the first pass (its bound early, no lane later). What each "
+        "bound lane's search in the first pass (its bound early, no lane later); `lb-tree` "
+        "the bound lane's whole school runs on CP-SAT's `lb_tree_search` worker instead of "
+        "`max_lp`. What each "
         "part of the class-by-class search brings, side by side in one run on one "
         "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",

@@ -21,9 +21,11 @@ So two lanes run side by side:
      Neighbourhoods that touch no common host run at once, one per worker.
 
 - **The bound lane** (a thread): each class alone with every place (a
-  relaxation), then the whole school as one model on CP-SAT's ``max_lp``
-  worker, whose cuts see what sharing the hosts costs. Its bound is the
-  result's bound; a plan it finds replaces the descent's if better.
+  relaxation), then the whole school as one model on CP-SAT's
+  ``lb_tree_search`` worker, which spends its time on the lower bound
+  alone: its LP sees what sharing the hosts costs, and its search tree
+  raises the bound branch by branch. Its bound is the result's bound; a
+  plan it finds (seldom) replaces the descent's if better.
 
 Reproducible: every solve is a one-worker solve under a deterministic time
 limit, the descent's rounds and batches are fixed in advance, and the lanes
@@ -122,7 +124,7 @@ def school_bound(
 ) -> float | None:
     """The bound lane's bound, searched on its own: what
     :func:`solve_by_class` with the same ``time_limit_s`` would find for it
-    (each class alone, then the whole on ``max_lp``). An académie computes
+    (each class alone, then the whole on ``lb_tree_search``). An académie computes
     it for every school in its first pass, so that the bound of the whole
     is known early rather than school after school. None when no class
     bound was found."""
@@ -134,6 +136,12 @@ def school_bound(
 
 #: Share of the time limit given to the bound lane.
 _BOUND_SHARE = 0.5
+#: Whether the bound lane's whole model runs CP-SAT's bound worker
+#: (``lb_tree_search``) rather than ``max_lp``. On three schools of 350, its
+#: bound after the lane's 30 deterministic seconds was higher by 0.9 % to
+#: 3.0 %, the gap at the end 1.6-2.2 % instead of 2.5-5.1 %
+#: (docs/benchmarks-variants.md; the variants script switches it off).
+_LANE_BOUND_ONLY = True
 #: Least deterministic time of one solve.
 _MIN_LIMIT_S = 1.0
 
@@ -171,9 +179,11 @@ class _School:
         fixed: bool = False,
         stop: StopHandle | None = None,
         on_bound: Callable[[float], None] | None = None,
+        bound_only: bool = False,
     ) -> ModelResult:
         """One single-worker solve (``max_lp``: the worker with the fullest
-        LP, twice as fast as two interleaved workers on a class)."""
+        LP, twice as fast as two interleaved workers on a class; with
+        ``bound_only``, ``lb_tree_search``: the bound alone)."""
         model = StagePlanModel(ModelData(scenario, self.calendar, taken=taken))
         if hint is not None:
             model.hint({s: tuple(d) for s, d in hint.items()})
@@ -185,6 +195,7 @@ class _School:
             first_solution_only=first_only,
             fixed_to_hint=fixed,
             on_bound=on_bound,
+            bound_only=bound_only,
         )
         with self._lock:
             self.spent += found.deterministic_time
@@ -337,7 +348,7 @@ class _BoundLane(threading.Thread):
 
 def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Shown) -> _LaneOutcome:
     """The bound lane's work: each class alone with every place, then the
-    whole school on ``max_lp`` with what is left of ``budget``."""
+    whole school on ``lb_tree_search`` with what is left of ``budget``."""
     # Its own time, not the school's counter, which the descent's solves
     # (on other threads) also add to: the whole model's limit must not
     # depend on which thread finished first.
@@ -351,7 +362,15 @@ def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Show
         best[0] = max(best[0], bound)
         shown.bound(bound)
 
-    whole = school.solve(school.scenario, {}, None, budget - spent, stop=stop, on_bound=heard)
+    whole = school.solve(
+        school.scenario,
+        {},
+        None,
+        budget - spent,
+        stop=stop,
+        on_bound=heard,
+        bound_only=_LANE_BOUND_ONLY,
+    )
     bound = max(best[0], whole.bound or float("-inf"))
     return _LaneOutcome(bound, whole if whole.status.has_plan else None)
 

@@ -18,6 +18,7 @@ from .components import independent_parts, sub_scenario
 from .counting import build_plan
 from .diagnose import Conflict, diagnose
 from .formulation import (
+    BOUND_SUBSOLVERS,
     SUBSOLVERS,
     ModelData,
     ModelResult,
@@ -89,6 +90,10 @@ class SolveResult:
             "seed": self.settings.seed,
             "workers": self.settings.workers,
             "subsolvers": list(SUBSOLVERS[: self.settings.workers]),
+            # Classes sharing hosts: the bound lane's worker (planner.by_class).
+            "bound_subsolvers": (
+                list(BOUND_SUBSOLVERS) if self.model_size.get("classes", 0) > 1 else []
+            ),
             "time_limit_s": self.settings.time_limit_s,
             "objective_terms": self.terms,
             "model": self.model_size,

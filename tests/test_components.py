@@ -79,6 +79,8 @@ def test_classes_sharing_a_crowded_host_are_solved_class_by_class() -> None:
     result = solve(scenario, SETTINGS)
     assert result.status.has_plan and result.verdict is not None and result.verdict.ok
     assert result.model_size["classes"] == 2
+    # The bound lane's worker is written with the plan's solver settings.
+    assert result.solve_info()["bound_subsolvers"] == ["lb_tree_search"]
     whole = StagePlanModel(ModelData(scenario, build_calendar(scenario))).solve(
         time_limit_s=20, seed=0, workers=1
     )
@@ -170,3 +172,23 @@ def test_a_school_bound_searched_ahead_is_the_bound_lanes_and_replaces_it() -> N
     )
     assert known is not None
     assert known.bound == lower and known.objective == with_lane.objective
+
+
+def test_the_bound_worker_gives_a_higher_valid_bound_than_max_lp_in_the_same_time() -> None:
+    from benchmark_support import load_benchmark
+
+    # Two generated classes sharing two crowded hosts (benchmarks/instances.py).
+    scenario = load_benchmark("instances").generate(70, 0)
+    calendar = build_calendar(scenario)
+    bounds = {}
+    plans = []
+    for bound_only in (False, True):
+        heard: list[float] = []
+        found = StagePlanModel(ModelData(scenario, calendar)).solve(
+            time_limit_s=3, seed=0, workers=1, on_bound=heard.append, bound_only=bound_only
+        )
+        bounds[bound_only] = max(heard)
+        if found.objective is not None:
+            plans.append(found.objective)
+    # The by-class bound lane runs lb_tree_search for this (planner.by_class).
+    assert plans and bounds[False] < bounds[True] <= min(plans)

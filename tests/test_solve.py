@@ -18,7 +18,7 @@ def test_settings_override_the_scenario_and_reach_the_summary() -> None:
     info = solve(scenario, settings).solve_info("x.yaml")
 
     assert (info["seed"], info["workers"], info["time_limit_s"]) == (7, 1, 30)
-    assert info["subsolvers"] == ["max_lp"]
+    assert info["subsolvers"] == ["max_lp"] and info["bound_subsolvers"] == []
     assert info["scenario_file"] == "x.yaml"
 
 

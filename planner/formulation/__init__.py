@@ -2,6 +2,7 @@
 family). Never imported by the validator."""
 
 from .cpmodel import (
+    BOUND_SUBSOLVERS,
     SUBSOLVERS,
     ModelResult,
     Progress,
@@ -12,6 +13,7 @@ from .cpmodel import (
 from .data import Group, ModelData
 
 __all__ = [
+    "BOUND_SUBSOLVERS",
     "SUBSOLVERS",
     "Group",
     "ModelData",

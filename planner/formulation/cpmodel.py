@@ -39,6 +39,9 @@ SUBSOLVERS = (
     "quick_restart_no_lp",
 )
 
+#: The worker of a solve that only seeks the lower bound (one worker).
+BOUND_SUBSOLVERS = ("lb_tree_search",)
+
 _STATUS = {
     cp_model.OPTIMAL: PlanStatus.OPTIMAL,
     cp_model.FEASIBLE: PlanStatus.FEASIBLE,
@@ -75,7 +78,12 @@ class ModelResult:
 
 
 def configure_solver(
-    solver: cp_model.CpSolver, time_limit_s: float, seed: int, workers: int
+    solver: cp_model.CpSolver,
+    time_limit_s: float,
+    seed: int,
+    workers: int,
+    *,
+    bound_only: bool = False,
 ) -> None:
     """Set CP-SAT's parameters for a reproducible solve.
 
@@ -84,6 +92,9 @@ def configure_solver(
     synchronisation rows), and a single worker is deterministic. More
     workers run a portfolio in interleaved (lockstep) search, which is
     deterministic too, at some cost in speed (see docs/performance.md).
+    ``bound_only`` runs ``lb_tree_search`` alone instead: the worker that
+    only raises the lower bound (it rarely finds a plan). On a school of
+    350 it is the far better bound (docs/benchmarks-variants.md).
     """
     parameters = solver.parameters
     parameters.random_seed = seed
@@ -93,7 +104,7 @@ def configure_solver(
     # the wall clock would not replay, even on a machine under load.
     parameters.max_time_in_seconds = 10 * time_limit_s + 60
     parameters.interleave_search = workers > 1
-    parameters.subsolvers.extend(SUBSOLVERS[:workers])
+    parameters.subsolvers.extend(BOUND_SUBSOLVERS if bound_only else SUBSOLVERS[:workers])
 
 
 class StopHandle:
@@ -208,6 +219,7 @@ class StagePlanModel:
         first_solution_only: bool = False,
         fixed_to_hint: bool = False,
         on_bound: Callable[[float], None] | None = None,
+        bound_only: bool = False,
     ) -> ModelResult:
         """Solve reproducibly: same model, seed and workers give the same plan.
 
@@ -219,9 +231,13 @@ class StagePlanModel:
         ``fixed_to_hint`` fixes every hinted variable (the days of
         :meth:`hint`): the solve then only prices a given plan. ``on_bound``
         hears each better lower bound, also before any plan is found.
+        ``bound_only`` spends the time on the lower bound alone (see
+        :func:`configure_solver`; one worker): read it from ``on_bound``,
+        since such a solve seldom ends with a plan, and a result without a
+        plan carries no bound.
         """
         solver = cp_model.CpSolver()
-        configure_solver(solver, time_limit_s, seed, workers)
+        configure_solver(solver, time_limit_s, seed, workers, bound_only=bound_only)
         solver.parameters.stop_after_first_solution = first_solution_only
         solver.parameters.fix_variables_to_their_hinted_value = fixed_to_hint
         if on_bound is not None:
