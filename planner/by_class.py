@@ -20,12 +20,13 @@ So two lanes run side by side:
      class makes, since giving way only pays once the other has moved.
      Neighbourhoods that touch no common host run at once, one per worker.
 
-- **The bound lane** (a thread): each class alone with every place (a
-  relaxation), then the whole school as one model on CP-SAT's
-  ``lb_tree_search`` worker, which spends its time on the lower bound
-  alone: its LP sees what sharing the hosts costs, and its search tree
-  raises the bound branch by branch. Its bound is the result's bound; a
-  plan it finds (seldom) replaces the descent's if better.
+- **The bound lane** (a thread): the whole school as one model on
+  CP-SAT's ``lb_tree_search`` worker, which spends its time on the lower
+  bound alone: its LP sees what sharing the hosts costs, and its search
+  tree raises the bound branch by branch (each class alone with every
+  place, a far weaker relaxation, only if it finds none). Its bound is the
+  result's bound; a plan it finds (seldom) replaces the descent's if
+  better.
 
 Reproducible: every solve is a one-worker solve under a deterministic time
 limit, the descent's rounds and batches are fixed in advance, and the lanes
@@ -124,7 +125,7 @@ def school_bound(
 ) -> float | None:
     """The bound lane's bound, searched on its own: what
     :func:`solve_by_class` with the same ``time_limit_s`` would find for it
-    (each class alone, then the whole on ``lb_tree_search``). An académie computes
+    (the whole on ``lb_tree_search``). An académie computes
     it for every school in its first pass, so that the bound of the whole
     is known early rather than school after school. None when no class
     bound was found."""
@@ -347,16 +348,10 @@ class _BoundLane(threading.Thread):
 
 
 def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Shown) -> _LaneOutcome:
-    """The bound lane's work: each class alone with every place, then the
-    whole school on ``lb_tree_search`` with what is left of ``budget``."""
-    # Its own time, not the school's counter, which the descent's solves
-    # (on other threads) also add to: the whole model's limit must not
-    # depend on which thread finished first.
-    relaxed, spent = school.relaxed(budget / (4 * len(school.subs)), stop)
-    if relaxed is None:
-        relaxed = float("-inf")
-    shown.bound(relaxed)
-    best = [relaxed]
+    """The bound lane's work: the whole school on ``lb_tree_search`` with all
+    of ``budget``; each class alone with every place (a relaxation, far
+    weaker) only when that found no bound above 0 (stopped early, say)."""
+    best = [float("-inf")]
 
     def heard(bound: float) -> None:
         best[0] = max(best[0], bound)
@@ -366,12 +361,17 @@ def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Show
         school.scenario,
         {},
         None,
-        budget - spent,
+        budget,
         stop=stop,
         on_bound=heard,
         bound_only=_LANE_BOUND_ONLY,
     )
     bound = max(best[0], whole.bound or float("-inf"))
+    if bound <= 0:  # every term of the objective is >= 0: no bound yet
+        relaxed, _ = school.relaxed(budget / (4 * len(school.subs)), stop)
+        if relaxed is not None:
+            bound = max(bound, relaxed)
+            shown.bound(relaxed)
     return _LaneOutcome(bound, whole if whole.status.has_plan else None)
 
 

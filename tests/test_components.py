@@ -192,3 +192,27 @@ def test_the_bound_worker_gives_a_higher_valid_bound_than_max_lp_in_the_same_tim
             plans.append(found.objective)
     # The by-class bound lane runs lb_tree_search for this (planner.by_class).
     assert plans and bounds[False] < bounds[True] <= min(plans)
+
+
+def test_the_bound_lane_falls_back_on_each_class_alone_when_the_whole_gives_no_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner import by_class
+    from planner.formulation import ModelResult
+
+    raw = _two_classes(shared_capacity=1)
+    raw["weights"] = {"sync": 50}
+    scenario = scenario_from_dict(raw)
+    calendar = build_calendar(scenario)
+    school = by_class._School(scenario, calendar, seed=0, stop=None)
+    relaxed, _ = school.relaxed(1)
+    solve = by_class._School.solve
+
+    def whole_without_bound(self: object, *args: object, **options: object) -> ModelResult:
+        if options.get("bound_only"):  # as when stopped before its first LP
+            return ModelResult(PlanStatus.UNKNOWN, {}, None, None, {}, 0.0, 0.0, 0)
+        return solve(self, *args, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(by_class._School, "solve", whole_without_bound)
+    fallback = school_bound(scenario, calendar, time_limit_s=4, seed=0)
+    assert relaxed is not None and relaxed > 0 and fallback == relaxed

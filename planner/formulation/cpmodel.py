@@ -96,6 +96,8 @@ def configure_solver(
     only raises the lower bound (it rarely finds a plan). On a school of
     350 it is the far better bound (docs/benchmarks-variants.md).
     """
+    if bound_only:
+        workers = 1  # the bound worker alone
     parameters = solver.parameters
     parameters.random_seed = seed
     parameters.num_workers = workers
