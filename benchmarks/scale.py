@@ -839,7 +839,8 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "round takes short steps (0.75 s per class), and each school of an académie has its "
         "bound lane's search in the first pass (its bound early, no lane later); `lb-tree` "
         "the bound lane's whole school runs on CP-SAT's `lb_tree_search` worker instead of "
-        "`max_lp`. What each "
+        "`max_lp`; `lb-tree-alone` the same worker gets the lane's whole budget (the classes "
+        "alone only as a fallback). What each "
         "part of the class-by-class search brings, side by side in one run on one "
         "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",
