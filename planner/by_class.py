@@ -125,14 +125,13 @@ def school_bound(
 ) -> float | None:
     """The bound lane's bound, searched on its own: what
     :func:`solve_by_class` with the same ``time_limit_s`` would find for it
-    (the whole on ``lb_tree_search``). An académie computes
-    it for every school in its first pass, so that the bound of the whole
-    is known early rather than school after school. None when no class
-    bound was found."""
+    (the whole on ``lb_tree_search``). An académie computes it for every
+    school in its first pass, so that the bound of the whole is known early
+    rather than school after school. None when no bound above 0 was found."""
     school = _School(scenario, calendar, seed, stop)
     budget = _BOUND_SHARE * time_limit_s
     bound = _bound_search(school, budget, stop or StopHandle(), _Shown(None, school)).bound
-    return bound if bound > float("-inf") else None
+    return bound if bound > 0 else None
 
 
 #: Share of the time limit given to the bound lane.
