@@ -205,18 +205,16 @@ class _School:
                 self.stats.update(found.stats)
         return found
 
-    def relaxed(self, limit: float, stop: StopHandle | None = None) -> tuple[float | None, float]:
+    def relaxed(self, limit: float, stop: StopHandle | None = None) -> float | None:
         """The relaxation's bound: each class alone with every place (None
-        when a class has no bound within ``limit``), and the deterministic
-        time these solves took."""
-        bound = spent = 0.0
+        when a class has no bound within ``limit``)."""
+        bound = 0.0
         for sub in self.subs:
             alone = self.solve(sub, {}, None, limit, stop=stop)
-            spent += alone.deterministic_time
             if alone.bound is None:
-                return None, spent
+                return None
             bound += alone.bound
-        return bound, spent
+        return bound
 
     def scenario_of(self, group: Neighbourhood) -> Scenario:
         if len(group) == 1:
@@ -367,7 +365,7 @@ def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Show
     )
     bound = max(best[0], whole.bound or float("-inf"))
     if bound <= 0:  # every term of the objective is >= 0: no bound yet
-        relaxed, _ = school.relaxed(budget / (4 * len(school.subs)), stop)
+        relaxed = school.relaxed(budget / (4 * len(school.subs)), stop)
         if relaxed is not None:
             bound = max(bound, relaxed)
             shown.bound(relaxed)

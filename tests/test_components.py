@@ -205,7 +205,7 @@ def test_the_bound_lane_falls_back_on_each_class_alone_when_the_whole_gives_no_b
     scenario = scenario_from_dict(raw)
     calendar = build_calendar(scenario)
     school = by_class._School(scenario, calendar, seed=0, stop=None)
-    relaxed, _ = school.relaxed(1)
+    relaxed = school.relaxed(1)
     solve = by_class._School.solve
 
     def whole_without_bound(self: object, *args: object, **options: object) -> ModelResult:
