@@ -214,3 +214,18 @@ def test_a_queued_solve_says_how_many_come_before_and_can_be_stopped(
     app.run()
     assert any("annulé avant son début" in i.value for i in app.info)
     assert state.K_JOB not in app.session_state
+
+
+def test_while_no_bound_is_known_the_live_bound_and_gap_show_a_dash() -> None:
+    from planner.formulation import Progress
+
+    scenario, _ = default_solved()
+    job = state.SolveJob(scenario, SolveSettings.of(scenario), "default")  # not started
+    shown = {}
+    for bound in (0.0, 2500.0):
+        job._on_progress(Progress(objective=2699.0, bound=bound, elapsed_s=1.0, solutions=1))
+        app = app_on("calcul", scenario, None, **{state.K_JOB: job})
+        shown[bound] = {m.label: m.value for m in app.metric}
+    # A school's first plan comes before its bound (bound 0): no « 100 % ».
+    assert shown[0.0]["Borne"] == "—" and shown[0.0]["Écart"] == "—"
+    assert shown[2500.0]["Borne"] == "2500" and shown[2500.0]["Écart"] == "7,4 %"

@@ -27,6 +27,7 @@ from dashboard.views import (
 from models import RULE_TITLES, PlanStatus, Scenario
 from planner.calendar import CalendarError
 from planner.explain import objective_breakdown
+from planner.formulation import Progress
 from planner.locks import check_locks
 from planner.replan import ReplanResult
 from planner.solve import SolveResult, SolveSettings
@@ -60,6 +61,15 @@ def _settings(scenario: Scenario) -> SolveSettings:
     return SolveSettings.of(scenario, float(time_limit), int(seed), int(workers))
 
 
+def _live_bound(progress: Progress | None) -> float | None:
+    """The running solve's bound, None while none is known: every term of
+    the objective is >= 0, so a bound of 0 under a plan that costs more
+    (a school's bound still being searched) says nothing yet."""
+    if progress is None or progress.bound <= 0 < progress.objective:
+        return None
+    return progress.bound
+
+
 def _gap_text(objective: float | None, bound: float | None) -> str:
     if objective is None or bound is None:
         return "—"
@@ -80,10 +90,11 @@ def _live() -> None:
         _waiting(job, ahead)
         return
     progress = job.progress
+    bound = _live_bound(progress)
     cols = st.columns(5)
     cols[0].metric("Meilleur objectif", fr_number(progress.objective) if progress else "—")
-    cols[1].metric("Borne", fr_number(progress.bound) if progress else "—")
-    cols[2].metric("Écart", _gap_text(progress.objective, progress.bound) if progress else "—")
+    cols[1].metric("Borne", fr_number(bound) if bound is not None else "—")
+    cols[2].metric("Écart", _gap_text(progress.objective, bound) if progress else "—")
     cols[3].metric("Temps écoulé", f"{job.elapsed_s:.1f} s".replace(".", ","))
     cols[4].metric("Solutions trouvées", progress.solutions if progress else 0)
     limit = job.settings.time_limit_s
