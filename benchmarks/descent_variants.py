@@ -78,7 +78,7 @@ def variant(name: str) -> Iterator[None]:
 
 
 def _relaxation_only(self: Any) -> None:
-    relaxed = self.school.relaxed(self.budget / (4 * len(self.school.subs)), self.stop)
+    relaxed = self.school.relaxed(self.budget, self.stop)
     self.outcome = by_class._LaneOutcome(relaxed or 0.0, None)
 
 

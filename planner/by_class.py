@@ -205,10 +205,12 @@ class _School:
                 self.stats.update(found.stats)
         return found
 
-    def relaxed(self, limit: float, stop: StopHandle | None = None) -> float | None:
-        """The relaxation's bound: each class alone with every place (None
-        when a class has no bound within ``limit``)."""
+    def relaxed(self, budget: float, stop: StopHandle | None = None) -> float | None:
+        """The relaxation's bound: each class alone with every place, a
+        quarter of ``budget`` shared out between them (None when a class
+        has no bound within its share)."""
         bound = 0.0
+        limit = budget / (4 * len(self.subs))
         for sub in self.subs:
             alone = self.solve(sub, {}, None, limit, stop=stop)
             if alone.bound is None:
@@ -365,7 +367,7 @@ def _bound_search(school: _School, budget: float, stop: StopHandle, shown: _Show
     )
     bound = max(best[0], whole.bound or float("-inf"))
     if bound <= 0:  # every term of the objective is >= 0: no bound yet
-        relaxed = school.relaxed(budget / (4 * len(school.subs)), stop)
+        relaxed = school.relaxed(budget, stop)
         if relaxed is not None:
             bound = max(bound, relaxed)
             shown.bound(relaxed)
