@@ -228,7 +228,11 @@ class _School:
     ) -> list[ModelResult] | None:
         """Class after class, each with the places the previous ones left,
         each stopped at its first plan: a plan of the whole, early. A
-        ``start`` plan (such a first plan, found before) is priced instead."""
+        ``start`` plan (such a first plan, found before) is priced instead.
+
+        A stop does not cut it short: a class's first plan takes a fraction
+        of a second, and a stop before the whole's first plan would leave the
+        user no plan at all."""
         if start is not None:
             priced = self._priced_start(start)
             if priced is not None:
@@ -236,7 +240,7 @@ class _School:
         taken: Taken = Counter()
         current = []
         for index, sub in enumerate(self.subs):
-            found = self.solve(sub, taken, None, limit, first_only=True)
+            found = self.solve(sub, taken, None, limit, first_only=True, stop=StopHandle())
             if not found.status.has_plan:
                 return None
             current.append(found)
@@ -255,7 +259,7 @@ class _School:
                 if other != index:
                     others += places
             dates = {s.id: tuple(start.get(s.id, ())) for s in sub.students}
-            found = self.solve(sub, others, dates, _MIN_LIMIT_S, fixed=True)
+            found = self.solve(sub, others, dates, _MIN_LIMIT_S, fixed=True, stop=StopHandle())
             if found.status is not PlanStatus.OPTIMAL or any(
                 dates[s] != days for s, days in found.dates.items()
             ):

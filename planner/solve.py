@@ -263,7 +263,8 @@ def _solve_parts(
     its bound lane would take (both passes one part per worker: one-worker
     solves, the same in any order), then each part not yet proven optimal
     is solved again from its plan with its share of the time limit (by
-    size, at least 2 s), its bound already known.
+    size, at least 2 s), its bound already known. A stop ends the second
+    and third passes, never the first: the whole then keeps its first plan.
     """
     total = sum(len(p) for p in parts)
     shares = [
@@ -298,6 +299,8 @@ def _solve_parts(
     ]
     _report_parts(on_progress, best)
     for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
+        if stop is not None and stop.requested:
+            break  # every part has its first plan: the whole is a plan
         if best[index].status is PlanStatus.OPTIMAL:
             continue
         relay = _offset_progress(on_progress, best, index) if on_progress else None
@@ -377,11 +380,12 @@ def _first_plan(
     started = time.perf_counter()
     model = StagePlanModel(ModelData(scenario, calendar))
     built = time.perf_counter() - started
+    # Not stopped: a class's first plan takes a fraction of a second, and a
+    # stop now would leave the whole without a plan (the search after it is).
     found = model.solve(
         time_limit_s=settings.time_limit_s,
         seed=settings.seed,
         workers=settings.workers,
-        stop=stop,
         first_solution_only=True,
     )
     if found.status.has_plan:

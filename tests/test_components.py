@@ -10,7 +10,7 @@ from models import PlanStatus, scenario_from_dict
 from planner.by_class import school_bound, solve_by_class
 from planner.calendar import build_calendar
 from planner.components import independent_parts, sub_scenario
-from planner.formulation import ModelData, StagePlanModel
+from planner.formulation import ModelData, StagePlanModel, StopHandle
 from planner.solve import solve
 
 RULES = {"required_weeks": 6, "min_reduced_weeks": 6}
@@ -90,7 +90,8 @@ def test_classes_sharing_a_crowded_host_are_solved_class_by_class() -> None:
     assert result.best_bound <= whole.objective <= result.objective
 
 
-def test_two_schools_of_two_classes_each_are_two_parts_solved_class_by_class() -> None:
+def _two_schools() -> dict[str, object]:
+    """Two schools of two classes sharing a crowded host: two parts."""
     raw = _two_classes(shared_capacity=1)
     other = _two_classes(shared_capacity=1)
     for s in other["students"]:  # type: ignore[attr-defined]
@@ -99,7 +100,11 @@ def test_two_schools_of_two_classes_each_are_two_parts_solved_class_by_class() -
         h["id"] = "x" + h["id"]
     raw["students"] += other["students"]  # type: ignore[operator]
     raw["hosts"] += other["hosts"]  # type: ignore[operator]
-    scenario = scenario_from_dict(raw)
+    return raw
+
+
+def test_two_schools_of_two_classes_each_are_two_parts_solved_class_by_class() -> None:
+    scenario = scenario_from_dict(_two_schools())
     assert len(independent_parts(scenario)) == 2
     seen: list[float] = []
     bounds: list[float] = []
@@ -136,6 +141,22 @@ def test_class_by_class_lanes_reach_the_optimum_and_replay_byte_for_byte() -> No
     # bound lane's whole model proves it.
     assert first.objective == whole.objective and first.status is PlanStatus.OPTIMAL
     assert first.dates == second.dates and first.bound == second.bound
+
+
+@pytest.mark.parametrize("raw", [_two_classes(shared_capacity=1), _two_schools()])
+def test_a_stop_before_the_first_plan_still_gives_the_first_plan(raw: dict[str, object]) -> None:
+    """« Arrêter » keeps the best plan so far; before the first one (a
+    school's first seconds, an académie's first pass) that first plan is
+    finished, not dropped, and nothing after it runs."""
+    scenario = scenario_from_dict(raw)
+    stop = StopHandle()
+    stop.request()
+    result = solve(scenario, SETTINGS, stop=stop)
+    assert result.status.has_plan and result.verdict is not None and result.verdict.ok
+    assert result.plan is not None and {p.student_id for p in result.plan.periods} == {
+        s.id for s in scenario.students
+    }
+    assert result.solve_time_s < 5
 
 
 def test_a_start_plan_is_taken_up_as_it_is_not_searched_again() -> None:
