@@ -1,68 +1,134 @@
 """Benchmark: the teachers' visit load (R12), CP-SAT against by hand.
 
 Run: ``.venv/bin/python benchmarks/visit_load.py [--runs 5]``. Writes
-``docs/visits.md``. Not a test. On the bundled scenarios' solved plans, the
-visits are planned twice, side by side in one run:
+``docs/visits.md``. Not a test. On the bundled scenarios' solved plans and
+on three generated schools of 350 (``instances.generate(350, seed)``, ten
+classes and one team of 60 teachers each), the visits are planned side by side in one
+run:
 
-* by CP-SAT (referents by sector, then each teacher's dates), as shipped;
+* by CP-SAT (referents by sector, then each teacher's dates), as shipped:
+  the referent model starts from the greedy choice
+  (``planner/visits/greedy.py``) and has 1 s per team;
+* by CP-SAT as before the greedy start: the referent model starts from the
+  team's round and has up to 10 s per team (the flags of
+  ``planner.visits`` patched for the run);
 * by hand: referents round the team in class-list order, each visit on the
   first date of its part when the referent visits and still has room that
   week, periods in order (the simple rule a team would use).
 
 Figures: visits placed and missed, visits per teacher-week (max, mean over
 weeks a teacher goes out), visits per teacher (min, max), trips (distinct
-teacher, day and town) and the visit stage's time (median of runs).
+teacher, day and town), the referent model's objective and the visit
+stage's time (median of runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import statistics
+import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import planner.visits as visits_stage
 from models import Calendar, Plan, Scenario, load_scenario
 from planner.calendar import build_calendar
 from planner.kpis import visit_kpis
 from planner.solve import SolveSettings, solve
-from planner.visits import plan_visits
+from planner.visits import plan_visits, visit_tasks
+from planner.visits.greedy import referent_cost
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from instances import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ("default", "bloc-novembre-annee2", "missions-hebdo")
+#: The generated schools: their size, instance seeds, and the solve's limit
+#: (their periods only need to be a plan, not the best one).
+SCHOOL_SIZE, SCHOOL_SEEDS, SCHOOL_LIMIT_S = 350, (0, 1, 2), 10.0
+#: Method -> (by hand, greedy start, referent limit per team).
+METHODS: dict[str, tuple[bool, bool, float]] = {
+    "cp-sat": (False, True, 1.0),
+    "cp-sat, round start": (False, False, 10.0),
+    "à la main": (True, False, 0.0),
+}
+
+
+@contextlib.contextmanager
+def _referent_flags(greedy: bool, limit: float) -> Iterator[None]:
+    """The visit stage's referent start and limit, for one method's runs."""
+    saved = visits_stage._GREEDY_START, visits_stage._TEAM_LIMIT_S
+    visits_stage._GREEDY_START, visits_stage._TEAM_LIMIT_S = greedy, limit
+    try:
+        yield
+    finally:
+        visits_stage._GREEDY_START, visits_stage._TEAM_LIMIT_S = saved
 
 
 def measure(
-    scenario: Scenario, calendar: Calendar, plan: Plan, by_hand: bool, runs: int
+    scenario: Scenario,
+    calendar: Calendar,
+    plan: Plan,
+    method: str,
+    settings: SolveSettings,
+    runs: int,
 ) -> dict[str, Any]:
-    """KPIs of one method, with its median time over ``runs``."""
+    """KPIs of one method, with its median time over ``runs`` (called as
+    ``planner.solve.finish_plan`` calls it)."""
+    by_hand, greedy, limit = METHODS[method]
     times, outcome = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        outcome = plan_visits(scenario, calendar, plan, by_hand=by_hand)
-        times.append(time.perf_counter() - started)
+    with _referent_flags(greedy, limit):
+        for _ in range(runs):
+            started = time.perf_counter()
+            outcome = plan_visits(
+                scenario,
+                calendar,
+                plan,
+                time_limit_s=settings.time_limit_s,
+                seed=settings.seed,
+                threads=settings.workers,
+                by_hand=by_hand,
+            )
+            times.append(time.perf_counter() - started)
     assert outcome is not None
     return {
         **visit_kpis(scenario, outcome.plan),
         "missed": len(outcome.assignment.unplaced),
         "status": outcome.assignment.status.value,
+        "referent_cost": _referent_cost(scenario, calendar, plan, outcome.assignment.referents),
         "time_s": statistics.median(times),
     }
 
 
-def bench(name: str, runs: int) -> dict[str, dict[str, Any]]:
-    scenario = load_scenario(ROOT / "scenarios" / f"{name}.yaml")
+def _referent_cost(
+    scenario: Scenario, calendar: Calendar, plan: Plan, referents: dict[str, str]
+) -> int:
+    """The referent model's objective for the referents of students with visits."""
+    by_student: dict[str, list[Any]] = {}
+    for task in visit_tasks(scenario, calendar, plan):
+        by_student.setdefault(task.student_id, []).append(task)
+    team = [t for t in scenario.teachers if t.max_visits_per_week > 0]
+    chosen = {s: t for s, t in referents.items() if s in by_student}
+    return referent_cost(chosen, team, by_student, scenario.weights)
+
+
+def bench(name: str, scenario: Scenario, runs: int) -> dict[str, dict[str, Any]]:
     settings = SolveSettings.of(scenario)
+    if name.startswith("école"):
+        settings = SolveSettings.of(scenario, time_limit_s=SCHOOL_LIMIT_S)
     result = solve(scenario, settings)
     assert result.plan is not None, f"{name}: {result.status}"
     calendar = build_calendar(scenario)
     placed = Plan(days=result.plan.days, periods=result.plan.periods)  # without its visits
-    return {
-        "cp-sat": measure(scenario, calendar, placed, False, runs),
-        "à la main": measure(scenario, calendar, placed, True, runs),
-    }
+    # The visit stage runs under the scenario's own limit, as in a solve.
+    stage = SolveSettings.of(scenario)
+    return {m: measure(scenario, calendar, placed, m, stage, runs) for m in METHODS}
 
 
 _ROWS = (
@@ -73,6 +139,7 @@ _ROWS = (
     ("visits_max_per_teacher", "max visits per teacher"),
     ("visits_min_per_teacher", "min visits per teacher"),
     ("visit_trips", "trips (teacher, day, town)"),
+    ("referent_cost", "referent model's objective (balance and towns)"),
     ("time_s", "visit stage time, s (median)"),
 )
 
@@ -83,20 +150,32 @@ def report(results: dict[str, dict[str, dict[str, Any]]], runs: int) -> str:
         "",
         "Written by `benchmarks/visit_load.py` "
         f"({runs} runs, {os.cpu_count()} cores, Python {platform.python_version()}). "
-        "Each scenario is solved once; its periods are then given visits by both "
-        "methods in the same run. By hand = referents round the team in class-list "
-        "order, each visit on the first date of its part that the referent visits "
-        "and still has room that week, periods in order.",
+        "Each scenario is solved once; its periods are then given visits by each "
+        "method in the same run, as a solve does (the scenario's deterministic "
+        "limit, seed and workers). *CP-SAT* is shipped: the referent model starts "
+        "from the greedy choice (`planner/visits/greedy.py`) and has 1 s per team. "
+        "*CP-SAT, round start* is as before that: the referent model starts from "
+        "the team's round and has up to 10 s per team. *By hand* = referents round "
+        "the team in class-list order, each visit on the first date of its part "
+        "that the referent visits and still has room that week, periods in order. "
+        "The referent model's objective is `visit_balance` × the busiest teacher's "
+        "visits + `visit_trips` × the towns teachers cover away from home.",
         "",
     ]
     for name, methods in results.items():
-        lines += [f"## {name}", "", "| figure | CP-SAT | by hand |", "|---|---:|---:|"]
+        lines += [
+            f"## {name}",
+            "",
+            "| figure | CP-SAT | CP-SAT, round start | by hand |",
+            "|---|---:|---:|---:|",
+        ]
         for key, label in _ROWS:
-            cp, hand = methods["cp-sat"][key], methods["à la main"][key]
+            cells = [methods[m][key] for m in METHODS]
             if key == "time_s":
-                cp, hand = f"{cp:.2f}", f"{hand:.3f}"
-            lines.append(f"| {label} | {cp} | {hand} |")
-        lines += ["", f"CP-SAT status: {methods['cp-sat']['status']}.", ""]
+                cells = [f"{c:.2f}" if c >= 0.1 else f"{c:.3f}" for c in cells]
+            lines.append(f"| {label} | " + " | ".join(str(c) for c in cells) + " |")
+        statuses = ", ".join(f"{m} {methods[m]['status']}" for m in METHODS if m != "à la main")
+        lines += ["", f"Status: {statuses}.", ""]
     return "\n".join(lines)
 
 
@@ -105,7 +184,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "visits.md")
     args = parser.parse_args()
-    results = {name: bench(name, args.runs) for name in SCENARIOS}
+    scenarios = {n: load_scenario(ROOT / "scenarios" / f"{n}.yaml") for n in SCENARIOS}
+    for seed in SCHOOL_SEEDS:
+        scenarios[f"école de {SCHOOL_SIZE} (générée, graine {seed})"] = generate(SCHOOL_SIZE, seed)
+    results = {name: bench(name, scenario, args.runs) for name, scenario in scenarios.items()}
     args.out.write_text(report(results, args.runs), encoding="utf-8")
     print(args.out.read_text(encoding="utf-8"))
 

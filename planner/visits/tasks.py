@@ -68,12 +68,15 @@ def visit_tasks(scenario: Scenario, calendar: Calendar, plan: Plan) -> tuple[Vis
     for day in plan.days:
         days_by_period[day.period_id].append(day.date)
     tasks = []
+    teams: dict[str, tuple[str, ...]] = {}  # per class: computed once, not per period
     for period in sorted(plan.periods, key=lambda p: (p.start, p.student_id)):
         owed = visits_required(period, scenario.rules)
         student = scenario.student(period.student_id)
         if owed == 0 or student is None:
             continue
-        teachers = (student.referent,) if student.referent else _team(scenario, student.cohort)
+        if student.cohort not in teams:
+            teams[student.cohort] = _team(scenario, student.cohort)
+        teachers = (student.referent,) if student.referent else teams[student.cohort]
         dates = sorted(days_by_period[period.period_id])
         for number, part in enumerate(_parts(dates, owed), start=1):
             tasks.append(
