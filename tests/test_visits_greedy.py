@@ -6,7 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 import random
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from factories import raw_scenario, student
@@ -26,6 +30,7 @@ from planner.visits.referents import ReferentModel
 
 MONDAY = dt.date(2027, 1, 4)
 TOWNS = ("Lyon", "Bron", "Vienne")
+ROOT = Path(__file__).resolve().parent.parent
 WEIGHTS = Weights()
 
 
@@ -227,3 +232,36 @@ def test_a_swap_gathers_towns_that_no_single_move_can() -> None:
     assert referent_cost(improved, team, by_student, WEIGHTS) == (
         WEIGHTS.visit_balance * 2 + WEIGHTS.visit_trips * 2
     )
+
+
+_MODEL_DIGEST = """
+import hashlib, sys
+sys.path.insert(0, "tests")
+from test_visits_greedy import TOWNS, _small_team, _task
+from planner.visits.referents import ReferentModel
+scenario, tasks = _small_team()
+ids = tuple(t.id for t in scenario.teachers)
+# Each student visited in three towns (host changes): the towns a set holds.
+tasks = tuple(_task(t.student_id, 2 * k + j, 1, TOWNS[(k + j) % 3], ids)
+              for k, t in enumerate(tasks) for j in range(3))
+model = ReferentModel(scenario, tasks).model
+print(hashlib.sha256(str(model.proto).encode()).hexdigest())
+"""
+
+
+def test_the_referent_model_is_the_same_in_every_process() -> None:
+    """Python orders a set of strings differently in each process (hash
+    randomisation); the model, and so the choice CP-SAT returns, must not
+    follow that order."""
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", _MODEL_DIGEST],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": str(seed)},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in range(4)
+    }
+    assert len(digests) == 1

@@ -124,7 +124,13 @@ class ReferentModel:
         """One literal per town the teacher covers (his home town is free)."""
         towns: dict[str, list[IntVar]] = defaultdict(list)
         for student, var in mine:
-            for town in {task.town or f"host:{task.host_id}" for task in self.by_student[student]}:
+            # Sorted: a set of strings iterates in an order that changes with
+            # each process (hash randomisation), and so would the model and
+            # the choice CP-SAT returns.
+            places = sorted(
+                {task.town or f"host:{task.host_id}" for task in self.by_student[student]}
+            )
+            for town in places:
                 towns[town].append(var)
         covered = []
         for town, literals in towns.items():
