@@ -840,7 +840,9 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "bound lane's search in the first pass (its bound early, no lane later); `lb-tree` "
         "the bound lane's whole school runs on CP-SAT's `lb_tree_search` worker instead of "
         "`max_lp`; `lb-tree-alone` the same worker gets the lane's whole budget (the classes "
-        "alone only as a fallback). What each "
+        "alone only as a fallback); `greedy-visits` the visit stage's referent model starts "
+        "from a greedy choice that fits every teacher's capacity and has 1 s per team "
+        "(docs/visits.md), and a stop never cuts the first plan short. What each "
         "part of the class-by-class search brings, side by side in one run on one "
         "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",

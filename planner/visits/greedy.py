@@ -1,11 +1,12 @@
 """R12, first stage without a solver: a referent per student, chosen as a
 team would but checked against every teacher's weekly capacity.
 
-The referent model (:mod:`planner.visits.referents`) starts from this
-choice and keeps it when it finds no better one in its short limit. From
-the team's round instead (which breaks the capacity counts on a school of
-350), CP-SAT needed 10 s or more to repair and improve it, with results
-from 0.8 to 2.1 times this choice's cost (docs/visits.md).
+The referent model (:mod:`planner.visits.referents`) has a short limit;
+the better of its choice and this one is kept. On a class it proves the
+optimum in a fraction of a second. On a school of 350 it proves nothing
+and, from the team's round (which breaks the capacity counts), needed
+10 s or more to repair and improve it, with results from 0.9 to 2.1 times
+this choice's cost (docs/visits.md).
 
 Two steps, both deterministic:
 
