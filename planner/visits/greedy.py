@@ -112,9 +112,9 @@ def improve_referents(
     candidates: Mapping[str, Sequence[str]],
     weights: Weights,
 ) -> dict[str, str]:
-    """``chosen`` (whose visits fit every teacher) after single moves that
-    lower :func:`referent_cost` and still fit, in a fixed order, until no
-    move does."""
+    """``chosen`` (whose visits fit every teacher) after moves of one
+    student and swaps of two that lower :func:`referent_cost` and still
+    fit, in a fixed order, until none does."""
     choice = _Choice(team, by_student, candidates, weights)
     for student, teacher in chosen.items():
         choice.give(student, teacher)
