@@ -229,3 +229,16 @@ def test_while_no_bound_is_known_the_live_bound_and_gap_show_a_dash() -> None:
     # A school's first plan comes before its bound (bound 0): no « 100 % ».
     assert shown[0.0]["Borne"] == "—" and shown[0.0]["Écart"] == "—"
     assert shown[2500.0]["Borne"] == "2500" and shown[2500.0]["Écart"] == "7,4 %"
+
+
+def test_a_result_without_a_bound_shows_a_dash_not_a_gap_of_100_percent() -> None:
+    """« Arrêter » before any bound (a school's first seconds): the result
+    keeps the first plan, with a bound of 0 that says nothing."""
+    scenario, solved = default_solved()
+    shown = {}
+    for bound in (0.0, solved.best_bound):
+        result = dataclasses.replace(solved, status=PlanStatus.FEASIBLE, best_bound=bound)
+        app = app_on("calcul", scenario, result)
+        shown[bound] = {m.label: m.value for m in app.metric}
+    assert shown[0.0]["Borne"] == "—" and shown[0.0]["Écart"] == "—"
+    assert shown[solved.best_bound]["Écart"] == "0,0 %"  # the class is proven optimal

@@ -62,12 +62,18 @@ def _settings(scenario: Scenario) -> SolveSettings:
 
 
 def _live_bound(progress: Progress | None) -> float | None:
-    """The running solve's bound, None while none is known: every term of
-    the objective is >= 0, so a bound of 0 under a plan that costs more
-    (a school's bound still being searched) says nothing yet."""
-    if progress is None or progress.bound <= 0 < progress.objective:
+    """The running solve's bound, None while none is known."""
+    return None if progress is None else _known_bound(progress.objective, progress.bound)
+
+
+def _known_bound(objective: float | None, bound: float | None) -> float | None:
+    """``bound``, or None when it says nothing: every term of the objective
+    is >= 0, so a bound of 0 under a plan that costs more (a school's bound
+    still being searched, or a search stopped before it found one) tells
+    the user nothing."""
+    if bound is None or (objective is not None and bound <= 0 < objective):
         return None
-    return progress.bound
+    return bound
 
 
 def _gap_text(objective: float | None, bound: float | None) -> str:
@@ -217,8 +223,9 @@ def _result(result: SolveResult, scenario: Scenario) -> None:
     cols[0].metric(
         "Objectif", fr_number(result.objective) if result.objective is not None else "—"
     )
-    cols[1].metric("Borne", fr_number(result.best_bound) if result.best_bound is not None else "—")
-    cols[2].metric("Écart", _gap_text(result.objective, result.best_bound))
+    bound = _known_bound(result.objective, result.best_bound)
+    cols[1].metric("Borne", fr_number(bound) if bound is not None else "—")
+    cols[2].metric("Écart", _gap_text(result.objective, bound))
     total = result.build_time_s + result.solve_time_s
     cols[3].metric("Temps de calcul", f"{total:.1f} s".replace(".", ","))
     if result.status is PlanStatus.INFEASIBLE:
