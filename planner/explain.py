@@ -10,7 +10,7 @@ objective the solver reports (the tests check it):
   preferred window holding every working day of the week); per day in
   company outside full weeks, a fifth of the same, rounded up, using the
   best window holding the day; mission days (R6) cost nothing;
-* ``sync``: teaching weeks splitting the class (:func:`planner.kpis.split_teaching_weeks`);
+* ``sync``: teaching weeks splitting the class (:func:`planner.kpis.split_weeks_by_class`);
 * ``fragmentation``: runs of consecutive full weeks;
 * ``holiday_days``: days in company on school-holiday dates;
 * ``surplus_days``: units placed beyond the requirement (students with days);
@@ -20,7 +20,7 @@ objective the solver reports (the tests check it):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
@@ -37,7 +37,7 @@ from .counting import (
     week_runs,
     working_day_runs,
 )
-from .kpis import split_teaching_weeks
+from .kpis import split_weeks_by_class
 
 DateSpan = tuple[dt.date, dt.date]
 
@@ -120,13 +120,19 @@ class Breakdown:
         The scenario's weights, by term.
     students
         Each student's share, in scenario order.
-    split_weeks
-        Mondays of the teaching weeks splitting the class (term ``sync``).
+    split_by_class
+        Per class (cohort), the Mondays of the teaching weeks splitting it
+        (term ``sync``; empty for a class never split).
     """
 
     weights: Mapping[str, int]
     students: tuple[StudentCost, ...]
-    split_weeks: tuple[dt.date, ...]
+    split_by_class: Mapping[str, tuple[dt.date, ...]]
+
+    @property
+    def split_weeks(self) -> tuple[dt.date, ...]:
+        """Mondays of the weeks splitting a class, once per class split."""
+        return tuple(sorted(m for mondays in self.split_by_class.values() for m in mondays))
 
     @property
     def terms(self) -> dict[str, int]:
@@ -147,6 +153,21 @@ class Breakdown:
 
     def student(self, student_id: str) -> StudentCost:
         return next(s for s in self.students if s.student_id == student_id)
+
+
+def split_weeks_text(breakdown: Breakdown, date_text: Callable[[dt.date], str]) -> str:
+    """The weeks splitting a class, in French: one list for a class, one
+    per class split when the plan holds several (a school)."""
+    by_class = breakdown.split_by_class
+    if len(by_class) <= 1:
+        weeks = ", ".join(date_text(m) for m in breakdown.split_weeks) or "aucune"
+        return f"Semaines d'enseignement où la classe est partagée : {weeks}"
+    parts = "; ".join(
+        f"{cohort} : {', '.join(date_text(m) for m in mondays)}"
+        for cohort, mondays in by_class.items()
+        if mondays
+    )
+    return f"Semaines d'enseignement où une classe est partagée, par classe — {parts or 'aucune'}"
 
 
 def objective_breakdown(scenario: Scenario, calendar: Calendar, plan: Plan) -> Breakdown:
@@ -171,8 +192,8 @@ def objective_breakdown(scenario: Scenario, calendar: Calendar, plan: Plan) -> B
         _student_cost(scenario, calendar, s.id, dates[s.id], best, weights)
         for s in scenario.students
     )
-    split = split_teaching_weeks(scenario, calendar, dates)
-    return Breakdown(weights=weights, students=students, split_weeks=split)
+    split = split_weeks_by_class(scenario, calendar, dates)
+    return Breakdown(weights=weights, students=students, split_by_class=split)
 
 
 def _student_cost(
@@ -271,8 +292,7 @@ def format_breakdown(breakdown: Breakdown, scenario: Scenario, top: int = 5) -> 
         )
     lines.append(f"{'Total':<{width}}  {'':>7}  {'':>5}  {breakdown.total:>7}")
 
-    weeks = ", ".join(str(m) for m in breakdown.split_weeks) or "aucune"
-    lines += ["", f"Semaines d'enseignement où la classe est partagée : {weeks}"]
+    lines += ["", split_weeks_text(breakdown, str)]
     for term in STUDENT_TERMS:
         costly = sorted(
             (s for s in breakdown.students if s.terms[term]),

@@ -86,22 +86,37 @@ def split_teaching_weeks(
     Classes are the students' cohorts: a Monday appears once per class it
     splits (the ``sync`` term of the objective counts the same).
     """
+    by_class = split_weeks_by_class(scenario, calendar, dates)
+    return tuple(sorted(m for mondays in by_class.values() for m in mondays))
+
+
+def split_weeks_by_class(
+    scenario: Scenario, calendar: Calendar, dates: dict[str, set[dt.date]]
+) -> dict[str, tuple[dt.date, ...]]:
+    """:func:`split_teaching_weeks` per class (cohort), in the order of the
+    classes' first students (an empty tuple for a class never split)."""
     needing = [s for s in scenario.students if requirement_of(s, scenario.rules).needs_block]
     out = {s.id: set(full_weeks(calendar, dates[s.id])) for s in needing}
     cohorts: dict[str, list[Student]] = {}
     for student in needing:
         cohorts.setdefault(student.cohort, []).append(student)
-    split: list[dt.date] = []
-    for monday, days in calendar.weeks.items():
-        if not any(d.kind is DayKind.TEACHING for d in days):
-            continue
-        for members in cohorts.values():
-            # A student belongs to the class from the week he arrives in.
-            present = [
-                s
+    teaching = [
+        monday
+        for monday, days in calendar.weeks.items()
+        if any(d.kind is DayKind.TEACHING for d in days)
+    ]
+    split: dict[str, tuple[dt.date, ...]] = {}
+    for cohort, members in cohorts.items():
+        # A student belongs to the class from the week he arrives in.
+        mondays = tuple(
+            monday
+            for monday in teaching
+            if {
+                monday in out[s.id]
                 for s in members
                 if s.earliest_start is None or monday_of(s.earliest_start) <= monday
-            ]
-            if {monday in out[s.id] for s in present} == {True, False}:
-                split.append(monday)
-    return tuple(split)
+            }
+            == {True, False}
+        )
+        split[cohort] = mondays
+    return split

@@ -24,7 +24,13 @@ from page_support import default_solved
 from models import Scenario, load_scenario
 from planner.cli import main
 from planner.counting import build_plan
-from planner.explain import TERMS, Breakdown, format_breakdown, objective_breakdown
+from planner.explain import (
+    TERMS,
+    Breakdown,
+    format_breakdown,
+    objective_breakdown,
+    split_weeks_text,
+)
 from planner.plan_io import write_plan
 from planner.solve import SolveResult, SolveSettings, solve
 
@@ -219,3 +225,18 @@ def test_breakdown_dates_are_dates(default: tuple[Scenario, SolveResult, Breakdo
     for cost in breakdown.students:
         assert all(isinstance(d, dt.date) for d in cost.missed_dates)
         assert list(cost.missed_dates) == sorted(cost.missed_dates)
+
+
+def test_the_weeks_splitting_a_class_are_listed_per_class_in_a_school() -> None:
+    """A school's 10 classes split in the same week read « 28/09, 28/09… »
+    as one list; per class, each date says which class it splits."""
+    monday, later = dt.date(2026, 9, 28), dt.date(2026, 10, 5)
+
+    def text(by_class: dict[str, tuple[dt.date, ...]]) -> str:
+        return split_weeks_text(Breakdown({}, (), by_class), lambda d: f"{d:%d/%m}")
+
+    assert text({"c01": (monday, later)}).endswith("la classe est partagée : 28/09, 05/10")
+    school = text({"c01": (monday,), "c02": (), "c03": (monday, later)})
+    assert school.endswith("par classe — c01 : 28/09; c03 : 28/09, 05/10")
+    assert text({"c01": (), "c02": ()}).endswith("— aucune")
+    assert text({}).endswith(": aucune")

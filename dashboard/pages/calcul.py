@@ -26,7 +26,7 @@ from dashboard.views import (
 )
 from models import RULE_TITLES, PlanStatus, Scenario
 from planner.calendar import CalendarError
-from planner.explain import objective_breakdown
+from planner.explain import objective_breakdown, split_weeks_text
 from planner.formulation import Progress
 from planner.locks import check_locks
 from planner.replan import ReplanResult
@@ -274,8 +274,7 @@ def _why(result: SolveResult, scenario: Scenario) -> None:
     # The total has no value nor weight: blank cells, not Streamlit's "None".
     blanks = {"Valeur": "string", "Poids": "string"}
     st.dataframe(table.astype(blanks).fillna(""), hide_index=True, width="stretch")
-    weeks = ", ".join(fr_date(m) for m in breakdown.split_weeks) or "aucune"
-    st.caption(f"Semaines d'enseignement où la classe est partagée : {weeks}.")
+    st.caption(split_weeks_text(breakdown, fr_date) + ".")
     with st.expander("Coût par élève"):
         st.dataframe(student_cost_table(breakdown, scenario), hide_index=True, width="stretch")
 
