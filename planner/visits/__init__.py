@@ -246,14 +246,15 @@ def _choose_referents(
             if _GREEDY
             else None
         )
-        chooser.hint(round_robin_referents(scenario, team))
+        round_of_team = round_robin_referents(scenario, team)
+        chooser.hint(round_of_team)
         found = chooser.solve(limit, solver.seed, solver.workers)
         if found is None and chooser.proven_impossible:
             return _TeamChoice(None, optimal=False)
         if greedy is not None and (found is None or chooser.cost(greedy) < chooser.cost(found)):
             return _TeamChoice(greedy, optimal=False)  # it fits every count
         if found is None:  # out of time without a choice (a large team): the team's round
-            return _TeamChoice(round_robin_referents(scenario, team), optimal=False)
+            return _TeamChoice(round_of_team, optimal=False)
         return _TeamChoice(found, optimal=chooser.optimal)
 
     referents: dict[str, str] = {}
