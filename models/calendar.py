@@ -97,6 +97,13 @@ class Calendar:
                 weeks.setdefault(day.week_start, []).append(day)
         return {monday: tuple(days) for monday, days in weeks.items()}
 
+    @cached_property
+    def working_positions(self) -> dict[dt.date, int]:
+        """Each working day's rank among the working days, in date order
+        (consecutive working days have consecutive ranks)."""
+        working = (day.date for day in self.days if day.is_working_day)
+        return {date: rank for rank, date in enumerate(working)}
+
     def is_whole_week(self, monday: dt.date) -> bool:
         """Whether Monday to Friday of that week all lie inside the training.
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
+from typing import TypeVar
 
 
 class PlanStatus(StrEnum):
@@ -86,13 +89,46 @@ class Plan:
 
     def referent_of(self, student_id: str) -> str | None:
         """R12: the referent teacher of a student, None when none is named."""
-        return dict(self.referents).get(student_id)
+        return self._referent_by_student.get(student_id)
 
     def visits_of(self, student_id: str) -> list[Visit]:
-        return [v for v in self.visits if v.student_id == student_id]
+        return list(self._visits_by_student.get(student_id, ()))
 
     def days_of(self, student_id: str) -> list[PlacedDay]:
-        return [d for d in self.days if d.student_id == student_id]
+        return list(self._days_by_student.get(student_id, ()))
 
     def dates_of(self, student_id: str) -> set[dt.date]:
-        return {d.date for d in self.days if d.student_id == student_id}
+        return {d.date for d in self._days_by_student.get(student_id, ())}
+
+    def periods_of(self, student_id: str) -> list[Period]:
+        return list(self._periods_by_student.get(student_id, ()))
+
+    # Per-student indices, built on first use: the plan is immutable, and a
+    # scan of every day per student made the validator, the KPIs and the
+    # exports quadratic (minutes for an académie of 3,500 students).
+    @cached_property
+    def _days_by_student(self) -> dict[str, tuple[PlacedDay, ...]]:
+        return _by_student(self.days)
+
+    @cached_property
+    def _periods_by_student(self) -> dict[str, tuple[Period, ...]]:
+        return _by_student(self.periods)
+
+    @cached_property
+    def _visits_by_student(self) -> dict[str, tuple[Visit, ...]]:
+        return _by_student(self.visits)
+
+    @cached_property
+    def _referent_by_student(self) -> dict[str, str]:
+        return dict(self.referents)
+
+
+_Row = TypeVar("_Row", PlacedDay, Period, Visit)
+
+
+def _by_student(rows: tuple[_Row, ...]) -> dict[str, tuple[_Row, ...]]:
+    """Rows grouped by student, each group in the plan's order."""
+    grouped: defaultdict[str, list[_Row]] = defaultdict(list)
+    for row in rows:
+        grouped[row.student_id].append(row)
+    return {student: tuple(found) for student, found in grouped.items()}

@@ -110,7 +110,7 @@ def working_day_runs(
     public holiday. A date that is not a working day of the calendar forms
     a run of its own.
     """
-    index = _working_index(calendar)
+    index = calendar.working_positions
     runs: list[list[dt.date]] = []
     previous: int | None = None
     for date in sorted(set(dates)):
@@ -121,11 +121,6 @@ def working_day_runs(
             runs.append([date])
         previous = position
     return tuple(tuple(run) for run in runs)
-
-
-def _working_index(calendar: Calendar) -> dict[dt.date, int]:
-    working = (day.date for day in calendar.days if day.is_working_day)
-    return {date: i for i, date in enumerate(working)}
 
 
 def mission_windows_of(scenario: Scenario, student_id: str) -> tuple[MissionWindow, ...]:

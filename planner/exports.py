@@ -493,11 +493,13 @@ def student_calendar(
     stamp
         DTSTAMP of every event (UTC); now when None.
     """
-    student = {s.id: s for s in scenario.students}[student_id]
+    student = scenario.student(student_id)
+    if student is None:
+        raise KeyError(student_id)
     stamp = stamp or _now()
     cal = _new_calendar(f"Stages — {student.name}")
     days_of = _days_by_period(plan, student_id)
-    for period in (p for p in plan.periods if p.student_id == student_id):
+    for period in plan.periods_of(student_id):
         days = days_of.get(period.period_id, [])
         for event in _period_events(scenario, student.name, period, days, stamp):
             cal.add_component(event)
@@ -523,8 +525,8 @@ def write_student_ics(
 def ics_file_name(scenario: Scenario, student_id: str) -> str:
     """``{student_id}-{name}.ics``, safe on every file system; ``{student_id}.ics``
     when the name is the id (a pseudonymised scenario)."""
-    name = {s.id: s.name for s in scenario.students}.get(student_id, "")
-    return _id_name_file(student_id, name)
+    student = scenario.student(student_id)
+    return _id_name_file(student_id, student.name if student is not None else "")
 
 
 def _id_name_file(identifier: str, name: str) -> str:
@@ -556,11 +558,16 @@ def teacher_calendar(
     stamp
         DTSTAMP of every event (UTC); now when None.
     """
-    teacher = {t.id: t for t in scenario.teachers}[teacher_id]
-    stamp = stamp or _now()
-    cal = _new_calendar(f"Visites de stage — {teacher.name}")
     context = _VisitContext.of(scenario, plan)
-    numbered = [item for item in _numbered_visits(plan) if item[0].teacher_id == teacher_id]
+    return _teacher_calendar(scenario, context, teacher_id, stamp or _now())
+
+
+def _teacher_calendar(
+    scenario: Scenario, context: _VisitContext, teacher_id: str, stamp: dt.datetime
+) -> icalendar.Calendar:
+    teacher = scenario.teacher(teacher_id)
+    cal = _new_calendar(f"Visites de stage — {teacher.name}")
+    numbered = context.numbered.get(teacher_id, [])
     for visit, number, of in sorted(numbered, key=lambda item: (item[0].date, item[0])):
         cal.add_component(context.event(visit, number, of, stamp))
     return cal
@@ -579,18 +586,21 @@ def teacher_calendars(
     """``.ics`` bytes of :func:`teacher_calendar` per teacher id, for every
     teacher with at least one visit, in the scenario's order."""
     stamp = stamp or _now()
-    visiting = {v.teacher_id for v in plan.visits}
+    context = _VisitContext.of(scenario, plan)  # once for every teacher
     return {
-        t.id: teacher_ics(scenario, plan, t.id, stamp)
+        t.id: _ics_bytes(_teacher_calendar(scenario, context, t.id, stamp))
         for t in scenario.teachers
-        if t.id in visiting
+        if t.id in context.numbered
     }
 
 
 def teacher_ics_file_name(scenario: Scenario, teacher_id: str) -> str:
     """``{teacher_id}-{name}.ics``, safe on every file system; ``{teacher_id}.ics``
     when the name is the id (a pseudonymised scenario)."""
-    name = {t.id: t.name for t in scenario.teachers}.get(teacher_id, "")
+    try:
+        name = scenario.teacher(teacher_id).name
+    except KeyError:
+        name = ""
     return _id_name_file(teacher_id, name)
 
 
@@ -600,16 +610,18 @@ def host_address(host: Host) -> str:
     return ", ".join(part for part in (host.address.strip(), town) if part)
 
 
-def _numbered_visits(plan: Plan) -> list[tuple[Visit, int, int]]:
-    """Each visit with its rank among its period's visits (by date) and their count."""
+def _numbered_visits(plan: Plan) -> dict[str, list[tuple[Visit, int, int]]]:
+    """Per teacher, each visit with its rank among its period's visits (by
+    date) and their count."""
     by_period: dict[tuple[str, str], list[Visit]] = defaultdict(list)
     for visit in plan.visits:
         by_period[visit.student_id, visit.period_id].append(visit)
-    numbered = []
+    numbered: dict[str, list[tuple[Visit, int, int]]] = defaultdict(list)
     for visits in by_period.values():
         ordered = sorted(visits)
-        numbered += [(v, n, len(ordered)) for n, v in enumerate(ordered, start=1)]
-    return numbered
+        for rank, visit in enumerate(ordered, start=1):
+            numbered[visit.teacher_id].append((visit, rank, len(ordered)))
+    return dict(numbered)
 
 
 @dataclass(frozen=True)
@@ -621,6 +633,7 @@ class _VisitContext:
     teachers: Mapping[str, str]
     periods: Mapping[str, Period]
     referents: Mapping[str, str]
+    numbered: Mapping[str, list[tuple[Visit, int, int]]]  # per teacher
 
     @classmethod
     def of(cls, scenario: Scenario, plan: Plan) -> _VisitContext:
@@ -631,6 +644,7 @@ class _VisitContext:
             teachers={t.id: t.name for t in scenario.teachers},
             periods={p.period_id: p for p in plan.periods},
             referents=referents | dict(plan.referents),
+            numbered=_numbered_visits(plan),
         )
 
     def event(self, visit: Visit, number: int, of: int, stamp: dt.datetime) -> icalendar.Event:
@@ -699,24 +713,41 @@ def host_calendar(
     stamp
         DTSTAMP of every event (UTC); now when None.
     """
-    host = {h.id: h for h in scenario.hosts}[host_id]
-    stamp = stamp or _now()
+    return _host_calendar(_HostIndex.of(scenario, plan), host_id, stamp or _now())
+
+
+@dataclass(frozen=True)
+class _HostIndex:
+    """What every host's calendar reads, gathered once for all of them."""
+
+    context: _VisitContext
+    days: Mapping[str, list[dt.date]]  # per period id
+    visits: Mapping[str, list[Visit]]  # per period id, in order
+    periods: Mapping[str, list[Period]]  # per host id, by start
+
+    @classmethod
+    def of(cls, scenario: Scenario, plan: Plan) -> _HostIndex:
+        visits: dict[str, list[Visit]] = defaultdict(list)
+        for visit in sorted(plan.visits):
+            visits[visit.period_id].append(visit)
+        periods: dict[str, list[Period]] = defaultdict(list)
+        for period in sorted(plan.periods, key=lambda p: (p.start, p.student_id)):
+            if period.host_id is not None:
+                periods[period.host_id].append(period)
+        return cls(_VisitContext.of(scenario, plan), _days_by_period(plan), visits, periods)
+
+
+def _host_calendar(index: _HostIndex, host_id: str, stamp: dt.datetime) -> icalendar.Calendar:
+    context = index.context
+    host = context.hosts[host_id]
     cal = _new_calendar(f"Stagiaires — {host.name}")
-    context = _VisitContext.of(scenario, plan)
-    days_of = _days_by_period(plan)
-    visits_of: dict[str, list[Visit]] = defaultdict(list)
-    for visit in sorted(plan.visits):
-        visits_of[visit.period_id].append(visit)
-    periods = sorted(
-        (p for p in plan.periods if p.host_id == host_id), key=lambda p: (p.start, p.student_id)
-    )
-    for period in periods:
+    for period in index.periods.get(host_id, []):
         name = context.students.get(period.student_id, period.student_id)
-        days = days_of.get(period.period_id, [])
+        days = index.days.get(period.period_id, [])
         description = "\n".join(
             [
                 _description(name, period, days, host.name),
-                *_follow_up_lines(context, period, visits_of[period.period_id]),
+                *_follow_up_lines(context, period, index.visits.get(period.period_id, [])),
             ]
         )
         for uid, start, end, count in _period_spans(period, days):
@@ -740,8 +771,12 @@ def host_calendars(
     """``.ics`` bytes of :func:`host_calendar` per host id, for every host
     with at least one period of the plan, in the scenario's order."""
     stamp = stamp or _now()
-    hosting = {p.host_id for p in plan.periods}
-    return {h.id: host_ics(scenario, plan, h.id, stamp) for h in scenario.hosts if h.id in hosting}
+    index = _HostIndex.of(scenario, plan)  # once for every host
+    return {
+        h.id: _ics_bytes(_host_calendar(index, h.id, stamp))
+        for h in scenario.hosts
+        if h.id in index.periods
+    }
 
 
 def host_ics_file_name(host_id: str) -> str:
@@ -844,9 +879,8 @@ def _safe(text: str) -> str:
 def _days_by_period(plan: Plan, student_id: str | None = None) -> dict[str, list[dt.date]]:
     """Sorted days in company per period id (of one student, or of all)."""
     days: dict[str, list[dt.date]] = defaultdict(list)
-    for day in plan.days:
-        if student_id is None or day.student_id == student_id:
-            days[day.period_id].append(day.date)
+    for day in plan.days if student_id is None else plan.days_of(student_id):
+        days[day.period_id].append(day.date)
     return {period_id: sorted(dates) for period_id, dates in days.items()}
 
 

@@ -491,17 +491,14 @@ def _host_violation(student: Student, dates: Sequence[dt.date], reason: str) -> 
 
 
 def _capacity(scenario: Scenario, days: Iterable[PlacedDay]) -> list[Violation]:
-    interns: dict[tuple[str, dt.date], set[str]] = defaultdict(set)
+    interns: dict[str, dict[dt.date, set[str]]] = defaultdict(lambda: defaultdict(set))
     for day in days:
         if day.host_id is not None:
-            interns[day.host_id, day.date].add(day.student_id)
+            interns[day.host_id][day.date].add(day.student_id)
     found = []
     for host in scenario.hosts:
-        over = {
-            date: students
-            for (host_id, date), students in interns.items()
-            if host_id == host.id and len(students) > host.capacity
-        }
+        at_host = interns.get(host.id, {})
+        over = {date: ids for date, ids in at_host.items() if len(ids) > host.capacity}
         if over:
             found.append(_capacity_violation(scenario, host.name, host.capacity, over))
     return found

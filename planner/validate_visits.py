@@ -70,14 +70,13 @@ def _owed(
     scenario: Scenario, plan: Plan, periods: Iterable[Period]
 ) -> Iterable[tuple[str | None, str, float]]:
     """Each period gets its visits (counted by date inside it)."""
-    visits: Counter[tuple[str, dt.date]] = Counter((v.student_id, v.date) for v in plan.visits)
     names = {s.id: s.name for s in scenario.students}
     for period in periods:
         owed = visits_required(period, scenario.rules)
         made = sum(
-            count
-            for (student, date), count in visits.items()
-            if student == period.student_id and period.start <= date <= period.end
+            1
+            for visit in plan.visits_of(period.student_id)
+            if period.start <= visit.date <= period.end
         )
         if made < owed:
             yield (
