@@ -418,3 +418,14 @@ def test_a_holiday_range_of_centuries_is_read_near_the_training_only(tmp_path):
     assert calendar.day(D("2030-03-04")).kind is DayKind.SCHOOL_HOLIDAY
     (summer,) = calendar.summers
     assert D("2029-05-01") <= summer.start and summer.end <= D("2031-11-01")
+
+
+def test_working_positions_rank_the_working_days_without_gaps():
+    calendar = build_calendar(scenario())
+    positions = calendar.working_positions
+    working = [day.date for day in calendar.days if day.is_working_day]
+    assert list(positions) == working
+    assert list(positions.values()) == list(range(len(working)))
+    # A Friday and the Monday after are consecutive; Christmas Day is not ranked.
+    assert positions[D("2026-11-16")] == positions[D("2026-11-13")] + 1
+    assert D("2026-12-25") not in positions

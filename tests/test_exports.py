@@ -675,3 +675,20 @@ def test_export_plan_dir_pseudonymous_names_no_student(
     exports.export_plan_dir(plan_dir, named, None)
     rows = openpyxl.load_workbook(named)["Élèves"].iter_rows(values_only=True)
     assert "Hugo B." in {row[1] for row in rows}
+
+
+def test_every_calendar_made_at_once_equals_the_one_made_alone(
+    visited: tuple[Scenario, Plan],
+) -> None:
+    # The batch builds its indices once for every teacher and host: each
+    # calendar must still be the one its own function makes.
+    scenario, plan = visited
+    teachers = exports.teacher_calendars(scenario, plan, STAMP)
+    hosts = exports.host_calendars(scenario, plan, STAMP)
+    assert teachers and hosts
+    for teacher_id, data in teachers.items():
+        assert data == exports.teacher_ics(scenario, plan, teacher_id, STAMP)
+    for host_id, data in hosts.items():
+        assert data == exports.host_ics(scenario, plan, host_id, STAMP)
+    assert set(hosts) == {p.host_id for p in plan.periods if p.host_id is not None}
+    assert set(teachers) == {v.teacher_id for v in plan.visits}
