@@ -17,6 +17,7 @@ from .calendar import build_calendar
 from .components import independent_parts, sub_scenario
 from .counting import build_plan
 from .diagnose import Conflict, diagnose
+from .explain import objective_breakdown
 from .formulation import (
     BOUND_SUBSOLVERS,
     SUBSOLVERS,
@@ -166,16 +167,38 @@ def solve(
     plan, verdict = finished.plan, finished.verdict
     kept = not missing_locked_days(scenario, plan, calendar)  # safety net of pinning
     status = found.status if verdict.ok and kept else PlanStatus.INVALID
+    objective, terms = found.objective, found.terms
+    if status is PlanStatus.FEASIBLE:
+        objective, terms = _priced(scenario, calendar, plan, found)
     return replace(
         base,
         status=status,
         plan=plan,
         verdict=verdict,
-        objective=found.objective,
+        objective=objective,
         best_bound=found.bound,
-        terms=found.terms,
+        terms=terms,
         kpis=plan_kpis(scenario, calendar, plan, verdict),
     )
+
+
+def _priced(
+    scenario: Scenario, calendar: Calendar, plan: Plan, found: ModelResult
+) -> tuple[float | None, dict[str, int]]:
+    """The cost of a plan not proven optimal, priced from its days.
+
+    A plan kept at a first solution (« Arrêter » before any improvement, a
+    part of an académie not yet improved) reports CP-SAT's objective of that
+    solution, whose counters (split weeks, period starts) the search had
+    not yet brought down to what the days imply: 29,583 for a school plan
+    that costs 29,533. Its days priced term by term (:mod:`planner.explain`)
+    give what any solve of those days would report; kept only when lower,
+    and never below the bound.
+    """
+    priced = objective_breakdown(scenario, calendar, plan)
+    if found.objective is None or not (found.bound or 0.0) <= priced.total < found.objective:
+        return found.objective, found.terms
+    return float(priced.total), priced.terms
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+
+from page_support import default_solved
 
 from models import PlanStatus, load_scenario
-from planner.formulation import StopHandle
-from planner.solve import SolveSettings, solve
+from planner.explain import objective_breakdown
+from planner.formulation import ModelResult, StopHandle
+from planner.solve import SolveSettings, _priced, solve
 
 DEFAULT = "scenarios/default.yaml"
 
@@ -54,3 +58,31 @@ def test_a_stop_from_another_thread_keeps_the_best_plan_validated() -> None:
     assert result.status in (PlanStatus.FEASIBLE, PlanStatus.OPTIMAL)
     assert result.verdict is not None and result.verdict.ok
     assert result.solve_time_s < 10
+
+
+def test_a_plan_not_proven_optimal_is_priced_from_its_days() -> None:
+    # A first solution may count more split weeks or period starts than its
+    # days imply: the result then states what the days cost.
+    scenario, result = default_solved()
+    assert result.plan is not None
+    priced = objective_breakdown(scenario, result.calendar, result.plan)
+    found = ModelResult(
+        status=PlanStatus.FEASIBLE,
+        dates={},
+        objective=priced.total + 50.0,
+        bound=priced.total - 100.0,
+        terms={"sync": 99},
+        wall_time_s=0.0,
+        deterministic_time=0.0,
+        solutions=1,
+    )
+    assert _priced(scenario, result.calendar, result.plan, found) == (priced.total, priced.terms)
+    # Never above the solver's own figure, never below its bound.
+    for kept in (
+        replace(found, objective=priced.total - 1.0),
+        replace(found, bound=priced.total + 1.0),
+    ):
+        assert _priced(scenario, result.calendar, result.plan, kept) == (
+            kept.objective,
+            kept.terms,
+        )
