@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from models import Calendar, Plan, Scenario, requirement_of
+from models import Calendar, Plan, Scenario, Student, requirement_of
 
 from .counting import (
     UNITS_PER_WEEK,
@@ -189,7 +189,7 @@ def objective_breakdown(scenario: Scenario, calendar: Calendar, plan: Plan) -> B
     dates = {s.id: plan.dates_of(s.id) for s in scenario.students}
     best = max((w.weight for w in scenario.progression.preferred), default=0)
     students = tuple(
-        _student_cost(scenario, calendar, s.id, dates[s.id], best, weights)
+        _student_cost(scenario, calendar, s, dates[s.id], best, weights)
         for s in scenario.students
     )
     split = split_weeks_by_class(scenario, calendar, dates)
@@ -199,12 +199,12 @@ def objective_breakdown(scenario: Scenario, calendar: Calendar, plan: Plan) -> B
 def _student_cost(
     scenario: Scenario,
     calendar: Calendar,
-    student_id: str,
+    student: Student,
     dates: set[dt.date],
     best: int,
     weights: Mapping[str, int],
 ) -> StudentCost:
-    student = next(s for s in scenario.students if s.id == student_id)
+    student_id = student.id
     required = requirement_of(student, scenario.rules).required_units
     mondays = full_weeks(calendar, dates)
     in_weeks = full_week_dates(calendar, mondays)
