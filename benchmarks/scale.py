@@ -842,7 +842,11 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "`max_lp`; `lb-tree-alone` the same worker gets the lane's whole budget (the classes "
         "alone only as a fallback); `greedy-visits` the visit stage's referent model starts "
         "from a greedy choice that fits every teacher's capacity and has 1 s per team "
-        "(docs/visits.md), and a stop never cuts the first plan short. What each "
+        "(docs/visits.md), and a stop never cuts the first plan short; `indexed-plan` the "
+        "plan's lookups per student and per host are indexed, so that the validator, the "
+        "figures and the exports after the search no longer scan the whole plan for each "
+        "student (docs/post-solve.md), and a plan not proven optimal states the cost of its "
+        "days. What each "
         "part of the class-by-class search brings, side by side in one run on one "
         "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",
