@@ -7,7 +7,7 @@ for ``st.dataframe`` and friends; every rule is named by its id (R1-R10).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -483,12 +483,13 @@ def order_students(
     routes: Sequence[str] = (),
     hosts: Sequence[str] = (),
     status: str = "all",
+    cohorts: Sequence[str] = (),
 ) -> list[str]:
     """Ids of the students to show, filtered and sorted.
 
-    ``routes`` and ``hosts`` keep students of those routes / host ids (all
-    when empty); ``status`` is ``all``, ``ok`` or ``ko``; ``sort_by`` is a
-    key of :data:`SORT_KEYS`.
+    ``routes``, ``hosts`` and ``cohorts`` keep students of those routes /
+    host ids / classes (all when empty); ``status`` is ``all``, ``ok`` or
+    ``ko``; ``sort_by`` is a key of :data:`SORT_KEYS`.
     """
     checks: dict[str, StudentCheck] = {c.student_id: c for c in verdict.students}
     first: dict[str, dt.date] = {}
@@ -500,6 +501,7 @@ def order_students(
         s
         for s in scenario.students
         if (not routes or s.route.value in routes)
+        and (not cohorts or s.cohort in cohorts)
         and (not hosts or (s.host or "") in hosts)
         and (status == "all" or (s.id in checks and checks[s.id].ok == (status == "ok")))
     ]
@@ -511,6 +513,22 @@ def order_students(
         "host": lambda s: (names.get(s.host, "").casefold(), s.name.casefold()),
     }
     return [s.id for s in sorted(chosen, key=keys[sort_by])]
+
+
+def cohorts_of(scenario: Scenario) -> list[str]:
+    """The classes (cohorts) of a scenario, in order of first appearance."""
+    return list(dict.fromkeys(s.cohort for s in scenario.students))
+
+
+def plan_of(plan: Plan, student_ids: Collection[str]) -> Plan:
+    """The part of ``plan`` that concerns ``student_ids`` (one class of a school)."""
+    keep = set(student_ids)
+    return Plan(
+        days=tuple(d for d in plan.days if d.student_id in keep),
+        periods=tuple(p for p in plan.periods if p.student_id in keep),
+        visits=tuple(v for v in plan.visits if v.student_id in keep),
+        referents=tuple(r for r in plan.referents if r[0] in keep),
+    )
 
 
 # --- why this plan (planner.explain) ---

@@ -11,8 +11,10 @@ from dashboard.views import (
     ROUTE_LABELS,
     SORT_KEYS,
     STATUS_FILTERS,
+    cohorts_of,
     fr_number,
     order_students,
+    plan_of,
     students_placed,
 )
 from models import Route
@@ -53,11 +55,22 @@ def _render() -> None:
         help="Périodes de semaines / périodes de journées et de missions (fragmentation)",
     )
 
+    members = list(scenario.students)
+    cohorts = cohorts_of(scenario)
+    if len(cohorts) > 1:
+        # A school or an académie: one class at a time (a Gantt of every
+        # student of 100 classes would be unreadable, and slow to draw).
+        cohort = st.selectbox(
+            "Classe",
+            options=cohorts,
+            key="classe.cohort",
+            help=f"Le scénario compte {len(cohorts)} classes : le diagramme en montre une.",
+        )
+        members = [s for s in scenario.students if s.cohort == cohort]
+        plan = plan_of(plan, [s.id for s in members])
     hosts = host_names(scenario)
     used_routes = sorted({s.route for s in scenario.students}, key=list(Route).index)
-    used_hosts = sorted(
-        {s.host or "" for s in scenario.students}, key=lambda h: hosts.get(h or None, h)
-    )
+    used_hosts = sorted({s.host or "" for s in members}, key=lambda h: hosts.get(h or None, h))
     left, mid, right, last = st.columns([1, 1, 2, 1])
     sort_by = left.selectbox(
         "Trier par", options=list(SORT_KEYS), format_func=SORT_KEYS.__getitem__, key="classe.sort"
@@ -73,7 +86,9 @@ def _render() -> None:
         "Entreprise",
         options=used_hosts,
         format_func=lambda h: hosts.get(h or None, h),
-        key="classe.hosts",
+        # Per class: its hosts are the options, so a choice made for one
+        # class is not carried to another.
+        key="classe.hosts" if len(cohorts) <= 1 else f"classe.hosts.{cohort}",
         placeholder="Toutes",
     )
     status = last.selectbox(
@@ -83,7 +98,14 @@ def _render() -> None:
         key="classe.status",
     )
     ids = order_students(
-        scenario, plan, verdict, sort_by=sort_by, routes=routes, hosts=chosen_hosts, status=status
+        scenario,
+        plan,
+        verdict,
+        sort_by=sort_by,
+        routes=routes,
+        hosts=chosen_hosts,
+        status=status,
+        cohorts=[cohort] if len(cohorts) > 1 else (),
     )
     if not ids:
         st.warning("Aucun élève ne correspond à ces filtres.")
