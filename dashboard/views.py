@@ -483,13 +483,12 @@ def order_students(
     routes: Sequence[str] = (),
     hosts: Sequence[str] = (),
     status: str = "all",
-    cohorts: Sequence[str] = (),
 ) -> list[str]:
     """Ids of the students to show, filtered and sorted.
 
-    ``routes``, ``hosts`` and ``cohorts`` keep students of those routes /
-    host ids / classes (all when empty); ``status`` is ``all``, ``ok`` or
-    ``ko``; ``sort_by`` is a key of :data:`SORT_KEYS`.
+    ``routes`` and ``hosts`` keep students of those routes / host ids (all
+    when empty); ``status`` is ``all``, ``ok`` or ``ko``; ``sort_by`` is a
+    key of :data:`SORT_KEYS`.
     """
     checks: dict[str, StudentCheck] = {c.student_id: c for c in verdict.students}
     first: dict[str, dt.date] = {}
@@ -501,7 +500,6 @@ def order_students(
         s
         for s in scenario.students
         if (not routes or s.route.value in routes)
-        and (not cohorts or s.cohort in cohorts)
         and (not hosts or (s.host or "") in hosts)
         and (status == "all" or (s.id in checks and checks[s.id].ok == (status == "ok")))
     ]

@@ -4,6 +4,7 @@ sort and filter."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from page_support import app_on, default_solved
@@ -84,8 +85,12 @@ def test_a_school_is_shown_one_class_at_a_time() -> None:
     app = app_on("classe", scenario, result)
     chooser = next(s for s in app.selectbox if s.label == "Classe")
     assert chooser.options == [first, "NRC2-B"] and chooser.value == first
-    rows = _rows(_figures(app)[0])
+    gantt = _figures(app)[0]
+    rows = _rows(gantt)
     assert rows and set(rows) <= names[first]
+    # Every student of the class is a row or counted as exempt; no other is.
+    exempt = re.search(r"dispensés non affichés : (\d+)", gantt["layout"]["title"]["text"])
+    assert len(rows) + int(exempt.group(1) if exempt else 0) == len(names[first])
     # Only the class's hosts are offered.
     host = next(m for m in app.multiselect if m.label == "Entreprise")
     labels = host_names(scenario)

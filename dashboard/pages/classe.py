@@ -68,6 +68,8 @@ def _render() -> None:
         )
         members = [s for s in scenario.students if s.cohort == cohort]
         plan = plan_of(plan, [s.id for s in members])
+        # The class's students only (its rows, its exempt count, its strip).
+        scenario = scenario.model_copy(update={"students": tuple(members)})
     hosts = host_names(scenario)
     used_routes = sorted({s.route for s in scenario.students}, key=list(Route).index)
     used_hosts = sorted({s.host or "" for s in members}, key=lambda h: hosts.get(h or None, h))
@@ -105,7 +107,6 @@ def _render() -> None:
         routes=routes,
         hosts=chosen_hosts,
         status=status,
-        cohorts=[cohort] if len(cohorts) > 1 else (),
     )
     if not ids:
         st.warning("Aucun élève ne correspond à ces filtres.")
