@@ -189,8 +189,7 @@ def objective_breakdown(scenario: Scenario, calendar: Calendar, plan: Plan) -> B
     dates = {s.id: plan.dates_of(s.id) for s in scenario.students}
     best = max((w.weight for w in scenario.progression.preferred), default=0)
     students = tuple(
-        _student_cost(scenario, calendar, s, dates[s.id], best, weights)
-        for s in scenario.students
+        _student_cost(scenario, calendar, s, dates[s.id], best, weights) for s in scenario.students
     )
     split = split_weeks_by_class(scenario, calendar, dates)
     return Breakdown(weights=weights, students=students, split_by_class=split)
