@@ -23,7 +23,6 @@ HEAD / reference (below 1 is faster).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import pickle
@@ -33,9 +32,13 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scale import snapshot
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "post-solve.md"
@@ -68,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     head = _git("rev-parse", "--short", "HEAD")
     reference = _git("rev-parse", "--short", args.reference)
     results: dict[int, dict[str, list[dict[str, float]]]] = {}
-    with _tree(head) as head_tree, _tree(reference) as reference_tree:
+    with snapshot(head) as (head_tree, _), snapshot(reference) as (reference_tree, _):
         for size in args.sizes:
             with tempfile.TemporaryDirectory(prefix="stageplan-post-") as tmp:
                 plan_file = Path(tmp) / "plan.pickle"
@@ -170,20 +173,6 @@ def _child(plan_file: Path, tree: Path) -> dict[str, float]:
 def _env(tree: Path) -> dict[str, str]:
     # PYTHONPATH comes before the editable install of stageplan.
     return {**os.environ, "PYTHONPATH": str(tree)}
-
-
-@contextlib.contextmanager
-def _tree(commit: str) -> Iterator[Path]:
-    """``models`` and ``planner`` of ``commit`` in a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix=f"stageplan-{commit}-") as tmp:
-        archive = subprocess.run(
-            ["git", "archive", commit, "models", "planner"],
-            cwd=ROOT,
-            capture_output=True,
-            check=True,
-        )
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        yield Path(tmp)
 
 
 def _git(*command: str) -> str:

@@ -199,11 +199,11 @@ def code_hash(tree: Path) -> str:
 
 
 @contextlib.contextmanager
-def snapshot() -> Iterator[tuple[Path, str]]:
-    """The committed HEAD as a temporary source tree (``git archive``, which
-    writes nothing to the repository) and its commit, for runs that ignore
-    uncommitted work and later commits."""
-    commit = _git("rev-parse", "--short", "HEAD").strip()
+def snapshot(revision: str = "HEAD") -> Iterator[tuple[Path, str]]:
+    """A commit (the committed HEAD by default) as a temporary source tree
+    (``git archive``, which writes nothing to the repository) and its short
+    hash, for runs that ignore uncommitted work and later commits."""
+    commit = _git("rev-parse", "--short", revision).strip()
     with tempfile.TemporaryDirectory(prefix="stageplan-head-") as tmp:
         archive = subprocess.run(
             ["git", "archive", commit, "models", "planner"],
