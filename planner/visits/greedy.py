@@ -29,7 +29,7 @@ from __future__ import annotations
 import datetime as dt
 import heapq
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from models import Teacher, Weights, monday_of
@@ -133,9 +133,7 @@ def referent_cost(
     loads = {t.id: _Load(t) for t in team}
     for student, teacher in chosen.items():
         _give(loads[teacher], [], _towns(by_student[student]), len(by_student[student]))
-    busiest = max((load.visits for load in loads.values()), default=0)
-    covered = sum(load.covered() for load in loads.values())
-    return weights.visit_balance * busiest + weights.visit_trips * covered
+    return _objective(loads.values(), weights)
 
 
 class _Choice:
@@ -196,10 +194,7 @@ class _Choice:
 
     def objective(self) -> int:
         """:func:`referent_cost` of the choice so far."""
-        busiest = max((load.visits for load in self.loads.values()), default=0)
-        return self.weights.visit_balance * busiest + self.weights.visit_trips * sum(
-            load.covered() for load in self.loads.values()
-        )
+        return _objective(self.loads.values(), self.weights)
 
     def _swaps(self) -> bool:
         """Two students of two teachers exchanged when that lowers the
@@ -267,6 +262,14 @@ class _Choice:
         return None if best is None else best[1]
 
 
+def _objective(loads: Collection[_Load], weights: Weights) -> int:
+    """The referent model's objective: the busiest teacher's visits and the
+    towns covered away from home, weighted."""
+    busiest = max((load.visits for load in loads), default=0)
+    covered = sum(load.covered() for load in loads)
+    return weights.visit_balance * busiest + weights.visit_trips * covered
+
+
 def _give(load: _Load, spans: list[Span], towns: set[str], visits: int) -> None:
     """A student's visits and towns added to a teacher's."""
     load.spans.extend(spans)
@@ -283,7 +286,7 @@ def _take_back(load: _Load, spans: list[Span], towns: set[str], visits: int) -> 
 
 def _towns(tasks: Sequence[VisitTask]) -> set[str]:
     """Where the student's visits go, as the referent model counts towns."""
-    return {task.town or f"host:{task.host_id}" for task in tasks}
+    return {task.place for task in tasks}
 
 
 def _spans(tasks: Sequence[VisitTask], teacher: Teacher) -> list[Span]:

@@ -120,7 +120,7 @@ class VisitModel:
         by_trip: dict[tuple[str, dt.date, str], list[tuple[int, IntVar]]] = defaultdict(list)
         for (v, t, date), var in self.visit.items():
             task = self.tasks[v]
-            place = task.town or f"host:{task.host_id}"  # unknown town: no grouping
+            place = task.place
             by_trip[t, date, place].append((v, var))
         trips = []
         covering: dict[int, list[IntVar]] = defaultdict(list)

@@ -127,9 +127,7 @@ class ReferentModel:
             # Sorted: a set of strings iterates in an order that changes with
             # each process (hash randomisation), and so would the model and
             # the choice CP-SAT returns.
-            places = sorted(
-                {task.town or f"host:{task.host_id}" for task in self.by_student[student]}
-            )
+            places = sorted({task.place for task in self.by_student[student]})
             for town in places:
                 towns[town].append(var)
         covered = []

@@ -51,6 +51,12 @@ class VisitTask:
     dates: tuple[dt.date, ...]
     teachers: tuple[str, ...]
 
+    @property
+    def place(self) -> str:
+        """Where the visit goes, as trips and towns are counted: its town,
+        or its host when the town is unknown (then grouped with nothing)."""
+        return self.town or f"host:{self.host_id}"
+
     def dates_for(self, teacher: Teacher) -> tuple[dt.date, ...]:
         """Candidate dates on which ``teacher`` visits."""
         weekdays = {day.number for day in teacher.visit_days}
