@@ -73,11 +73,15 @@ def solve_by_class(
     first_plan_only: bool = False,
     start: Mapping[str, Iterable[dt.date]] | None = None,
     known_bound: float | None = None,
+    threads: int | None = None,
 ) -> ModelResult | None:
     """Plan several classes that share hosts (see the module's text).
 
     ``time_limit_s`` is deterministic time per worker: the lanes share
-    ``workers × time_limit_s`` of it. Returns None when the class-by-class
+    ``workers × time_limit_s`` of it. ``threads`` (``workers`` when None)
+    is how many of the descent's solves run at once: an académie improving
+    several schools at once gives each one thread, and the same budget.
+    Returns None when the class-by-class
     first plan fails (the caller then solves the whole as one model, which
     may still find one). ``first_plan_only`` stops after the first plan
     (bound 0: no bound is known yet); ``start``, a first plan found so
@@ -104,7 +108,7 @@ def solve_by_class(
     lane.start()
     try:
         budget = max(_MIN_LIMIT_S, workers * time_limit_s - lane_budget)
-        _Descent(school, budget, workers, shown).run(current)
+        _Descent(school, budget, threads or workers, shown).run(current)
     except BaseException:
         lane.stop.request()  # no result to bound
         raise

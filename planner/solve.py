@@ -4,6 +4,7 @@ grid, CP-SAT model, plan, independent validation, diagnosis."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -286,8 +287,9 @@ def _solve_parts(
     its bound lane would take (both passes one part per worker: one-worker
     solves, the same in any order), then each part not yet proven optimal
     is solved again from its plan with its share of the time limit (by
-    size, at least 2 s), its bound already known. A stop ends the second
-    and third passes, never the first: the whole then keeps its first plan.
+    size, at least 2 s), its bound already known, parts again one per
+    worker (:func:`_improve_part`). A stop ends the second and third
+    passes, never the first: the whole then keeps its first plan.
     """
     total = sum(len(p) for p in parts)
     shares = [
@@ -321,33 +323,73 @@ def _solve_parts(
         for found, bound in zip(best, bounds, strict=True)
     ]
     _report_parts(on_progress, best)
-    for index, (sub, share) in enumerate(zip(subs, shares, strict=True)):
-        if stop is not None and stop.requested:
-            break  # every part has its first plan: the whole is a plan
-        if best[index].status is PlanStatus.OPTIMAL:
-            continue
-        relay = _offset_progress(on_progress, best, index) if on_progress else None
-        if len(classes_of(sub)) > 1:  # class by class, from the first pass's plan
-            # One sweep: two sweeps of half a share each left the gap read
-            # at the limit as it was and doubled the final one at 1,400
-            # students (label two-sweeps, docs/benchmarks.md).
-            part_settings = replace(settings, time_limit_s=share)
-            start = best[index].dates
-            improved = _by_class(
-                sub, calendar, part_settings, stop, relay, start=start, known_bound=bounds[index]
-            )
-            if improved is not None:
-                best[index] = _better(best[index], improved)
-            continue
-        started = time.perf_counter()
-        model = StagePlanModel(ModelData(sub, calendar))
-        model.hint(best[index].dates)
-        build_time += time.perf_counter() - started
-        # The part's whole share again: the first pass was short (it stops at
-        # the first plan) and the proof starts over on the rebuilt model.
-        improved = _run(model, replace(settings, time_limit_s=share), relay, stop)
-        best[index] = _better(best[index], improved)
-    return merge_results(best), build_time
+    # Third pass: the parts at once, one per worker, each with the budget it
+    # had when they went one after the other (workers × share): the parts
+    # are independent, so the result is the same in any order, and the
+    # one-worker solves waste no time waiting for each other's batches.
+    board = _PartsBoard(best, on_progress)
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        built = pool.map(
+            lambda i: _improve_part(
+                i,
+                subs[i],
+                calendar,
+                replace(settings, time_limit_s=shares[i]),
+                bounds[i],
+                board,
+                stop,
+            ),
+            range(len(subs)),
+        )
+        build_time += sum(built)
+    return merge_results(board.best), build_time
+
+
+def _improve_part(
+    index: int,
+    sub: Scenario,
+    calendar: Calendar,
+    settings: SolveSettings,
+    known_bound: float | None,
+    board: _PartsBoard,
+    stop: StopHandle | None,
+) -> float:
+    """Part ``index`` solved again from its first plan on one thread, with
+    ``settings.workers × settings.time_limit_s`` of deterministic time (its
+    bound already known for a part of several classes); the time spent
+    building its model is returned."""
+    first = board.best[index]
+    if (stop is not None and stop.requested) or first.status is PlanStatus.OPTIMAL:
+        return 0.0  # a stop keeps every part's first plan: the whole is a plan
+    relay = board.relay(index)
+    if len(classes_of(sub)) > 1:  # class by class, from the first pass's plan
+        # One sweep: two sweeps of half a share each left the gap read at
+        # the limit as it was and doubled the final one at 1,400 students
+        # (label two-sweeps, docs/benchmarks.md).
+        improved = solve_by_class(
+            sub,
+            calendar,
+            time_limit_s=settings.time_limit_s,
+            seed=settings.seed,
+            workers=settings.workers,
+            threads=1,
+            on_progress=relay,
+            stop=stop,
+            start=first.dates,
+            known_bound=known_bound,
+        )
+        if improved is not None:
+            board.keep(index, improved)
+        return 0.0
+    started = time.perf_counter()
+    model = StagePlanModel(ModelData(sub, calendar))
+    model.hint(first.dates)
+    built = time.perf_counter() - started
+    # The part's whole budget again: the first pass was short (it stops at
+    # the first plan) and the proof starts over on the rebuilt model.
+    alone = replace(settings, time_limit_s=settings.workers * settings.time_limit_s, workers=1)
+    board.keep(index, _run(model, alone, relay, stop))
+    return built
 
 
 def _report_parts(on_progress: Callable[[Progress], None] | None, best: list[ModelResult]) -> None:
@@ -373,8 +415,6 @@ def _by_class(
     stop: StopHandle | None,
     on_progress: Callable[[Progress], None] | None = None,
     first_plan_only: bool = False,
-    start: Mapping[str, Iterable[dt.date]] | None = None,
-    known_bound: float | None = None,
 ) -> ModelResult | None:
     return solve_by_class(
         scenario,
@@ -385,8 +425,6 @@ def _by_class(
         on_progress=on_progress,
         stop=stop,
         first_plan_only=first_plan_only,
-        start=start,
-        known_bound=known_bound,
     )
 
 
@@ -441,27 +479,44 @@ def _better(before: ModelResult, after: ModelResult) -> ModelResult:
 _MIN_PART_LIMIT_S = 2.0
 
 
-def _offset_progress(
-    on_progress: Callable[[Progress], None], best: list[ModelResult], index: int
-) -> Callable[[Progress], None]:
-    """Progress of part ``index`` being improved, plus every other part's best."""
-    others = [r for i, r in enumerate(best) if i != index]
-    objective = sum(r.objective or 0.0 for r in others)
-    bound = sum(r.bound or 0.0 for r in others)
-    elapsed = sum(r.wall_time_s for r in best)
-    solutions = sum(r.solutions for r in best)
+class _PartsBoard:
+    """Every part's best result while several parts are improved at once,
+    and the whole's progress: each part's latest progress added to the
+    others' (thread-safe; reports never interleave)."""
 
-    def relay(progress: Progress) -> None:
-        on_progress(
-            Progress(
-                objective=objective + progress.objective,
-                bound=bound + progress.bound,
-                elapsed_s=elapsed + progress.elapsed_s,
-                solutions=solutions + progress.solutions,
-            )
-        )
+    def __init__(self, best: list[ModelResult], on_progress: Callable[[Progress], None] | None):
+        self.best = list(best)
+        self._on_progress = on_progress
+        self._lock = threading.Lock()
+        self._latest = [
+            Progress(r.objective or 0.0, r.bound or 0.0, r.wall_time_s, r.solutions) for r in best
+        ]
 
-    return relay
+    def relay(self, index: int) -> Callable[[Progress], None] | None:
+        """The progress callback of part ``index``."""
+        if self._on_progress is None:
+            return None
+        on_progress = self._on_progress
+
+        def relay(progress: Progress) -> None:
+            with self._lock:
+                self._latest[index] = progress
+                latest = self._latest
+                on_progress(
+                    Progress(
+                        objective=sum(p.objective for p in latest),
+                        bound=sum(p.bound for p in latest),
+                        elapsed_s=sum(p.elapsed_s for p in latest),
+                        solutions=sum(p.solutions for p in latest),
+                    )
+                )
+
+        return relay
+
+    def keep(self, index: int, improved: ModelResult) -> None:
+        """Part ``index``'s second solve: kept if at least as good (:func:`_better`)."""
+        with self._lock:
+            self.best[index] = _better(self.best[index], improved)
 
 
 def merge_results(results: list[ModelResult]) -> ModelResult:
