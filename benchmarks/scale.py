@@ -501,19 +501,30 @@ def limit_for(students: int, override: float | None, quick: bool) -> float:
 
 
 def benchmark(args: argparse.Namespace) -> list[dict[str, Any]]:
-    """Every (size, seed) run of this invocation, appended to the runs file."""
+    """Every (size, seed) run of this invocation, appended to the runs file.
+
+    With ``--against REVISION``, every (size, seed) is run on that commit
+    (label ``--against-label``) and on the committed HEAD (``--label``),
+    one after the other and in turn which goes first: the two labels'
+    ratios are then measured in one run, on the same machine's state.
+    """
+    if args.against:
+        with snapshot(args.against) as before, snapshot() as after:
+            sides = [(args.against_label, *before), (args.label, *after)]
+            return _benchmark(args, sides)
     if args.snapshot:
         with snapshot() as (code, commit):
-            return _benchmark(args, code, commit)
-    return _benchmark(args, None, None)
+            return _benchmark(args, [(args.label, code, commit)])
+    return _benchmark(args, [(args.label, None, None)])
 
 
 def _benchmark(
-    args: argparse.Namespace, code: Path | None, commit: str | None
+    args: argparse.Namespace, sides: Sequence[tuple[str, Path | None, str | None]]
 ) -> list[dict[str, Any]]:
     run_id = dt.datetime.now().isoformat(timespec="seconds")
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES)
     records = []
+    turn = 0
     for students in sizes:
         limit = limit_for(students, args.time_limit, args.quick)
         seeds = (
@@ -522,18 +533,23 @@ def _benchmark(
             else args.seeds
         )
         for seed in seeds:
-            print(
-                f"[{time.strftime('%H:%M:%S')}] {students} students, solver seed {seed}, "
-                f"limit {limit:g} s ...",
-                flush=True,
-            )
-            where = machine(code, commit)  # per run: the working tree may change meanwhile
-            record = run_one(students, seed, args.instance_seed, limit, args.clock, code)
-            record |= {"label": args.label, "run_id": run_id, "quick": args.quick, **where}
-            records.append(record)
-            with RUNS_FILE.open("a", encoding="utf-8") as runs:
-                runs.write(json.dumps(record, ensure_ascii=False) + "\n")
-            print("   ", _one_line(record), flush=True)
+            # Alternate which side goes first, so that a drift of the
+            # machine's speed during the run weighs on both alike.
+            ordered = list(sides) if turn % 2 == 0 else list(sides)[::-1]
+            turn += 1
+            for label, code, commit in ordered:
+                print(
+                    f"[{time.strftime('%H:%M:%S')}] {label}: {students} students, "
+                    f"solver seed {seed}, limit {limit:g} s ...",
+                    flush=True,
+                )
+                where = machine(code, commit)  # per run: the working tree may change meanwhile
+                record = run_one(students, seed, args.instance_seed, limit, args.clock, code)
+                record |= {"label": label, "run_id": run_id, "quick": args.quick, **where}
+                records.append(record)
+                with RUNS_FILE.open("a", encoding="utf-8") as runs:
+                    runs.write(json.dumps(record, ensure_ascii=False) + "\n")
+                print("   ", _one_line(record), flush=True)
     return records
 
 
@@ -1094,6 +1110,14 @@ def parse(argv: Sequence[str] | None) -> argparse.Namespace:
         "--snapshot",
         action="store_true",
         help="run the committed HEAD (git archive), not the working tree's changes",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="REVISION",
+        help="also run this commit, side by side with the committed HEAD, in one run",
+    )
+    parser.add_argument(
+        "--against-label", default="before", help="label of the --against commit's runs"
     )
     # The child's own arguments (one solve in a fresh process).
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
