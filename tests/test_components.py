@@ -3,6 +3,8 @@ that share no crowded host are planned apart, with the same optimum."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from factories import SETTINGS, D, host, mission, raw_scenario, student
 
@@ -140,7 +142,7 @@ def test_two_schools_improved_at_once_replay_byte_for_byte() -> None:
         )
         assert result.plan is not None and result.objective is not None
         # (objectives are sums of CP-SAT's floats: equal up to rounding)
-        assert all(b <= a + 1e-6 for a, b in zip(seen, seen[1:], strict=False))
+        assert all(b <= a + 1e-6 for a, b in itertools.pairwise(seen))
         assert seen[-1] >= result.objective - 1e-6
         runs.append(result)
     first, second = runs
