@@ -655,7 +655,7 @@ def _parts(run: dict[str, Any]) -> str:
     if parts == 1:
         return "one CP-SAT model"
     return (
-        f"`solve()` split it into {parts} independent parts, searched one after the other "
+        f"`solve()` split it into {parts} independent parts, each searched on its own "
         "(variables and constraints summed over the parts)"
     )
 
@@ -862,7 +862,10 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "plan's lookups per student and per host are indexed, so that the validator, the "
         "figures and the exports after the search no longer scan the whole plan for each "
         "student (docs/post-solve.md), and a plan not proven optimal states the cost of its "
-        "days. What each "
+        "days; `parts-at-once` the schools of an académie are improved at once, one per "
+        "worker, each on one thread with the budget it had (before: one after the other, each "
+        "batching its re-solves two at a time), measured side by side with `indexed-plan` in "
+        "one run (`--against`). What each "
         "part of the class-by-class search brings, side by side in one run on one "
         "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",
