@@ -17,7 +17,7 @@ from models import Weights
 from .data import Group, ModelData
 from .rules_duration import placed_units
 from .rules_holidays import holiday_days
-from .variables import Variables
+from .variables import Variables, all_of, any_of, first_of_run, some_not_all
 
 ONE_WEEK = dt.timedelta(days=7)
 
@@ -118,6 +118,7 @@ def _periods(model: CpModel, group: Group, variables: Variables) -> LinearExpr:
             continue
         start = model.new_bool_var(f"start_g{group.index}_{monday}")
         model.add(start >= var - previous)
+        variables.derive(start, first_of_run(var, previous))
         starts.append(start)
     return LinearExpr.sum(starts)
 
@@ -163,6 +164,7 @@ def _split_week(
         # Somebody must stay at school: anyone out splits the class.
         for literal in out.values():
             model.add_implication(literal, split)
+        variables.derive(split, any_of(list(out.values())))
         # Redundant, for the LP bound: a host's interns out that week are
         # at most its capacity, and each needs the split.
         for host, capacity in full_hosts.items():
@@ -177,6 +179,10 @@ def _split_week(
             model.add_implication(every, literal)
             model.add_implication(literal, anyone)
         model.add(split >= anyone - every)
+        literals = list(out.values())
+        variables.derive(every, all_of(literals))
+        variables.derive(anyone, any_of(literals))
+        variables.derive(split, some_not_all(literals))
     return split
 
 

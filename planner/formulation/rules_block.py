@@ -9,7 +9,7 @@ from ortools.sat.python.cp_model import CpModel, IntVar
 
 from .data import ModelData
 from .switches import RuleSwitches
-from .variables import Variables
+from .variables import Variables, all_of
 
 ONE_WEEK = dt.timedelta(days=7)
 
@@ -36,6 +36,7 @@ def add_r4_block(
             start = model.new_bool_var(f"block_g{group.index}_{monday}")
             for m in run:
                 model.add_implication(start, weeks[m])
+            variables.derive(start, all_of([weeks[m] for m in run]))
             starts[monday] = start
         starts_by_group[group.index] = starts
         constraint = model.add_bool_or(list(starts.values()))

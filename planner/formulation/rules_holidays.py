@@ -10,7 +10,7 @@ from models import DateRange
 
 from .data import Group, ModelData
 from .switches import RuleSwitches
-from .variables import Variables
+from .variables import Variables, none_of
 
 
 def holiday_days(group: Group, data: ModelData, variables: Variables) -> LinearExpr:
@@ -61,6 +61,7 @@ def add_r9_summer_rest(
                 rest = model.new_bool_var(f"rest_g{group.index}_{summer.start}")
                 for var in blocking:
                     model.add_implication(rest, var.Not())
+                variables.derive(rest, none_of(blocking))
                 choices.append(rest)
             constraint = model.add_bool_or(choices)
             switches.enforce(constraint, "R9", f"g{group.index}")

@@ -49,16 +49,26 @@ def hint_dates(
     variables: Variables,
     dates: Mapping[str, Collection[dt.date]],
 ) -> None:
-    """Hint the week and day variables of each group from its first member's days."""
+    """Hint every variable: the week and day variables of each group from its
+    first member's days, then the auxiliary literals they imply
+    (:attr:`Variables.derived`)."""
+    values: dict[int, bool] = {}
+
+    def hint(var: IntVar, value: bool) -> None:
+        model.add_hint(var, value)
+        values[var.index] = value
+
     for group in data.groups:
         g = group.index
         chosen = set(dates.get(group.students[0], ()))
         full = set()
         for monday, var in variables.week[g].items():
             whole = all(d in chosen for d in data.week_info[monday].working_days)
-            model.add_hint(var, whole)
+            hint(var, whole)
             if whole:
                 full.add(monday)
         for date, var in variables.day[g].items():
             monday = date - dt.timedelta(days=date.weekday())
-            model.add_hint(var, date in chosen and monday not in full)
+            hint(var, date in chosen and monday not in full)
+    for literal, rule in variables.derived:
+        model.add_hint(literal, rule(lambda var: values[var.index]))
