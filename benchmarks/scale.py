@@ -865,7 +865,9 @@ def render(runs: list[dict[str, Any]], label: str, reference: str) -> str:
         "days; `parts-at-once` the schools of an académie are improved at once, one per "
         "worker, each on one thread with the budget it had (before: one after the other, each "
         "batching its re-solves two at a time), measured side by side with `indexed-plan` in "
-        "one run (`--against`). What each "
+        "one run (`--against`); `full-hints` a warm start hints every variable of the model "
+        "(block and period starts, split weeks, rest windows: their least value given the "
+        "days), not only the days, measured against `parts-at-once` in one run. What each "
         "part of the class-by-class search brings, side by side in one run on one "
         "deterministic budget: [benchmarks-variants.md](benchmarks-variants.md).",
         "",
