@@ -4,6 +4,8 @@ that share no crowded host are planned apart, with the same optimum."""
 from __future__ import annotations
 
 import itertools
+import time
+from dataclasses import replace
 
 import pytest
 from factories import SETTINGS, D, host, mission, raw_scenario, student
@@ -13,7 +15,7 @@ from planner.by_class import school_bound, solve_by_class
 from planner.calendar import build_calendar
 from planner.components import independent_parts, sub_scenario
 from planner.explain import objective_breakdown
-from planner.formulation import ModelData, StagePlanModel, StopHandle
+from planner.formulation import ModelData, ModelResult, StagePlanModel, StopHandle
 from planner.solve import solve
 
 RULES = {"required_weeks": 6, "min_reduced_weeks": 6}
@@ -148,6 +150,31 @@ def test_two_schools_improved_at_once_replay_byte_for_byte() -> None:
     first, second = runs
     assert first.plan == second.plan and first.objective == second.objective
     assert first.best_bound == second.best_bound
+
+
+@pytest.mark.parametrize("raw", [_two_classes(shared_capacity=1), _two_schools()])
+def test_the_time_of_a_search_in_lanes_is_the_clocks(
+    raw: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Solves that run at once (a school's two lanes, an académie's schools)
+    count once in the time shown (« Temps de calcul »): the clock's time of
+    the call, not the solves' times added up (here made to add up to an
+    hour)."""
+    import planner.solve as solving
+
+    real_merge = solving.merge_results
+    real_school = solving._by_class
+
+    def hour(found: ModelResult | None) -> ModelResult | None:
+        return None if found is None else replace(found, wall_time_s=3600.0)
+
+    monkeypatch.setattr(solving, "merge_results", lambda results: hour(real_merge(results)))
+    monkeypatch.setattr(solving, "_by_class", lambda *a, **k: hour(real_school(*a, **k)))
+    started = time.perf_counter()
+    result = solve(scenario_from_dict(raw), SETTINGS)
+    took = time.perf_counter() - started
+    assert result.plan is not None and result.solve_time_s > 0
+    assert result.build_time_s + result.solve_time_s <= took
 
 
 def test_the_parts_board_adds_each_parts_latest_progress_to_the_others() -> None:
