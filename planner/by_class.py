@@ -81,13 +81,13 @@ def solve_by_class(
     ``workers × time_limit_s`` of it. ``threads`` (``workers`` when None)
     is how many of the descent's solves run at once: an académie improving
     several schools at once gives each one thread, and the same budget.
-    Returns None when the class-by-class
-    first plan fails (the caller then solves the whole as one model, which
-    may still find one). ``first_plan_only`` stops after the first plan
-    (bound 0: no bound is known yet); ``start``, a first plan found so
-    before, is taken up instead of searched again. ``known_bound``, a
-    bound found before with the bound lane's share of the time
-    (:func:`school_bound`, in an académie's first pass), replaces the lane.
+    Returns None when the class-by-class first plan fails (the caller then
+    solves the whole as one model, which may still find one).
+    ``first_plan_only`` stops after the first plan (bound 0: no bound is
+    known yet); ``start``, a first plan found so before, is taken up instead
+    of searched again. ``known_bound``, a bound found before with the bound
+    lane's share of the time (:func:`school_bound`, in an académie's first
+    pass), replaces the lane.
     """
     school = _School(scenario, calendar, seed, stop)
     if first_plan_only:
