@@ -446,3 +446,24 @@ def test_replan_pseudonyme_prints_ids_only(
     assert "Léa" not in printed and "Hugo" not in printed
     text = "".join(p.read_text(encoding="utf-8") for p in out.iterdir())
     assert "Léa" not in text and "Hugo" not in text
+
+
+def test_progress_lines_give_the_clocks_time_at_most_once_a_second(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The solves' own times add up solves that run at once (a school's two
+    lanes): a line says how long the search has run by the clock."""
+    from planner.cli import _ProgressPrinter
+    from planner.formulation import Progress
+
+    now = [100.0]
+    printer = _ProgressPrinter(every_s=1.0, clock=lambda: now[0])
+    for clock, objective in [(100.5, 30.0), (101.2, 29.0), (101.9, 28.0), (102.4, 27.0)]:
+        now[0] = clock
+        # elapsed_s: the solves' times added up, twice the clock's here
+        printer(Progress(objective, 10.0, 2 * (clock - 100.0), 1))
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "  … meilleur objectif 29, borne 10, 1.2 s, 1 solution(s)",
+        "  … meilleur objectif 27, borne 10, 2.4 s, 1 solution(s)",
+    ]
