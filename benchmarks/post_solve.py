@@ -68,10 +68,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         print(json.dumps(time_stages(Path(args.child))))
         return 0
-    head = _git("rev-parse", "--short", "HEAD")
-    reference = _git("rev-parse", "--short", args.reference)
     results: dict[int, dict[str, list[dict[str, float]]]] = {}
-    with snapshot(head) as (head_tree, _), snapshot(reference) as (reference_tree, _):
+    with snapshot() as (head_tree, head), snapshot(args.reference) as (reference_tree, reference):
         for size in args.sizes:
             with tempfile.TemporaryDirectory(prefix="stageplan-post-") as tmp:
                 plan_file = Path(tmp) / "plan.pickle"
@@ -173,11 +171,6 @@ def _child(plan_file: Path, tree: Path) -> dict[str, float]:
 def _env(tree: Path) -> dict[str, str]:
     # PYTHONPATH comes before the editable install of stageplan.
     return {**os.environ, "PYTHONPATH": str(tree)}
-
-
-def _git(*command: str) -> str:
-    done = subprocess.run(["git", *command], cwd=ROOT, capture_output=True, text=True, check=True)
-    return done.stdout.strip()
 
 
 def render(
